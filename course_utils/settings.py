@@ -1,0 +1,67 @@
+"""Run settings: FAST mode and the data sizes and epoch counts it implies, in one place.
+
+FAST mode is switched on with the environment variable ``COURSE_FAST=1`` (the test suite
+and CI set it). It shrinks datasets and epochs so that every notebook runs in seconds;
+full mode (the default for learners) uses the whole datasets and gives the real results.
+"""
+
+from __future__ import annotations
+
+import os
+
+FAST_ENV = "COURSE_FAST"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+# name: (full mode, FAST mode). None means "the whole dataset".
+SIZES: dict[str, tuple[int | None, int]] = {
+    "mnist_train": (None, 2_000),
+    "mnist_test": (None, 500),
+    "cifar10_train": (None, 2_000),
+    "cifar10_test": (None, 500),
+}
+
+# name: (full mode, FAST mode). Each notebook that trains reads its epoch count here.
+EPOCHS: dict[str, tuple[int, int]] = {
+    "demo": (5, 1),
+}
+
+
+def is_fast() -> bool:
+    """Return True when ``COURSE_FAST`` asks for FAST mode; raise on a value that is not a flag."""
+    raw = os.environ.get(FAST_ENV, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(
+        f"{FAST_ENV}={os.environ[FAST_ENV]!r} is not understood: use {FAST_ENV}=1 for FAST mode "
+        f"or {FAST_ENV}=0 (or leave it unset) for full mode."
+    )
+
+
+def _lookup(table: dict[str, tuple], kind: str, name: str) -> tuple:
+    try:
+        return table[name]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise KeyError(f"unknown {kind} {name!r}; known names: {known} (add it in course_utils/settings.py)") from None
+
+
+def size(name: str) -> int | None:
+    """Number of samples to use for ``name`` in the current mode (None = all of them)."""
+    full, fast = _lookup(SIZES, "size", name)
+    return fast if is_fast() else full
+
+
+def epochs(name: str) -> int:
+    """Number of training epochs for ``name`` in the current mode."""
+    full, fast = _lookup(EPOCHS, "epoch count", name)
+    return fast if is_fast() else full
+
+
+def mode_line() -> str:
+    """One line that says which mode is active, for a notebook's set-up cell."""
+    if is_fast():
+        return f"FAST mode ({FAST_ENV}=1): small data and few epochs, results are not representative."
+    return "full mode: whole datasets and full training (set COURSE_FAST=1 for a quick check)."

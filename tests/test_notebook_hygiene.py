@@ -1,0 +1,143 @@
+"""Static checks of every course notebook: the template, one clean full-mode run, small portable outputs.
+
+nbval re-executes the notebooks (see pyproject.toml); these tests read the committed files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = REPO / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+GITHUB_REPO = "pytorch-course-ko/pytorch-course-ko"
+
+MAX_OUTPUT_BYTES = 300_000  # one output (e.g. one PNG)
+MAX_NOTEBOOK_BYTES = 2_000_000
+ABSOLUTE_PATH = re.compile(r"""['"](/(?!content/)[A-Za-z_.-]+/|[A-Za-z]:\\)""")
+MACHINE_PATH = re.compile(r"(/work/|/home/|/root/|/tmp/|/Users/|[A-Z]:\\Users)")
+HARD_CODED_CUDA = re.compile(r"""['"]cuda(:\d+)?['"]""")
+DEVICE_CHOICE = re.compile(r"is_available|\.type\s*==|\bif\b|\belse\b")  # "cuda" inside a device choice is fine
+
+
+def load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def markdown(nb: dict) -> str:
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def code_cells(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def section(md: str, heading: str) -> str:
+    """Text under a ``## heading`` up to the next heading of level 1 or 2."""
+    match = re.search(rf"^##\s*{heading}[^\n]*\n(.*?)(?=^#{{1,2}}\s|\Z)", md, re.M | re.S)
+    assert match, f"no '## {heading}' section"
+    return match.group(1)
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 2, f"expected course notebooks in {NOTEBOOK_DIR}"
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def nb_path(request) -> Path:
+    return request.param
+
+
+def test_title_badge_and_how_to_run(nb_path: Path):
+    nb = load(nb_path)
+    first = "".join(nb["cells"][0]["source"])
+    assert nb["cells"][0]["cell_type"] == "markdown" and first.startswith("# "), "first cell must be the # title"
+    badge = f"https://colab.research.google.com/github/{GITHUB_REPO}/blob/main/notebooks/{nb_path.name}"
+    assert badge in first, f"Colab badge must link to this notebook: {badge}"
+    assert "colab-badge.svg" in first
+    assert "JupyterLab" in first and "Colab" in first, "one line on how to run it (JupyterLab or Colab)"
+
+
+def test_learning_objectives(nb_path: Path):
+    bullets = [ln for ln in section(markdown(load(nb_path)), "학습 목표").splitlines() if ln.lstrip().startswith("- ")]
+    assert 3 <= len(bullets) <= 6, f"학습 목표 needs 3 to 6 bullets, found {len(bullets)}"
+
+
+def test_summary_and_next_step(nb_path: Path):
+    md = markdown(load(nb_path))
+    assert [ln for ln in section(md, "요약").splitlines() if ln.lstrip().startswith("- ")], "요약 needs bullets"
+    nxt = section(md, "다음 단계")
+    later = [p for p in NOTEBOOKS if p.name > nb_path.name]
+    if later:
+        assert f"({later[0].name})" in nxt, f"다음 단계 must link the next notebook {later[0].name}"
+    else:
+        assert re.search(r"\]\([^)]+\)", nxt), "다음 단계 of the last notebook must link somewhere"
+
+
+def test_colab_cell_then_setup_cell(nb_path: Path):
+    cells = code_cells(load(nb_path))
+    colab = "".join(cells[0]["source"])
+    assert '"google.colab" in sys.modules' in colab and "%pip install" in colab, "first code cell: Colab install"
+    assert "COURSE_DATA_DIR" in colab
+    setup = "".join(cells[1]["source"])
+    for call in ("import course_utils", "seed_everything(", "get_device()", "mode_line()"):
+        assert call in setup, f"set-up cell (second code cell) must contain {call}"
+
+
+def test_python3_kernel(nb_path: Path):
+    assert load(nb_path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_outputs_from_one_clean_full_mode_run(nb_path: Path):
+    cells = [c for c in code_cells(load(nb_path)) if "".join(c["source"]).strip()]
+    counts = [c["execution_count"] for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), f"execution counts must be 1..{len(cells)}: {counts}"
+    setup_text = json.dumps(cells[1]["outputs"], ensure_ascii=False)
+    assert "full mode" in setup_text, "stored outputs must come from a full-mode run (make refresh)"
+
+
+def test_no_errors_or_warnings_in_outputs(nb_path: Path):
+    for i, cell in enumerate(code_cells(load(nb_path))):
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", f"code cell {i} has an error output"
+            text = "".join(out.get("text", ""))
+            if out.get("name") == "stderr":
+                assert "Warning" not in text, f"code cell {i} leaves a warning: {text[:200]}"
+
+
+def test_outputs_are_small_and_portable(nb_path: Path):
+    assert nb_path.stat().st_size <= MAX_NOTEBOOK_BYTES, f"{nb_path.name} is over {MAX_NOTEBOOK_BYTES:,} bytes"
+    for i, cell in enumerate(code_cells(load(nb_path))):
+        for out in cell["outputs"]:
+            blob = json.dumps(out, ensure_ascii=False)
+            assert len(blob) <= MAX_OUTPUT_BYTES, f"code cell {i}: an output of {len(blob):,} bytes"
+            texts = [out.get("text", ""), out.get("data", {}).get("text/plain", "")]
+            text = "".join("".join(t) for t in texts)
+            assert not MACHINE_PATH.search(text), f"code cell {i} prints a machine path: {MACHINE_PATH.search(text)}"
+            assert text.count("\n") <= 80, f"code cell {i} prints {text.count(chr(10))} lines (keep logs short)"
+
+
+def test_no_hard_coded_device_or_absolute_path(nb_path: Path):
+    for i, cell in enumerate(code_cells(load(nb_path))):
+        src = "".join(cell["source"])
+        for line in src.splitlines():
+            if HARD_CODED_CUDA.search(line) and not DEVICE_CHOICE.search(line):
+                pytest.fail(f"code cell {i} hard-codes a CUDA device: {line.strip()}")
+        assert not ABSOLUTE_PATH.search(src), f"code cell {i} has an absolute path"
+
+
+def test_has_output_checked_cells(nb_path: Path):
+    marked = [c for c in code_cells(load(nb_path)) if "NBVAL_CHECK_OUTPUT" in "".join(c["source"])]
+    assert marked, "mark the deterministic cells with # NBVAL_CHECK_OUTPUT so nbval compares their output"
+    for cell in marked:
+        assert cell["outputs"], "a cell marked NBVAL_CHECK_OUTPUT must have an output to compare"
+
+
+def test_readme_lists_every_notebook():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"notebooks/{path.name}" in readme, f"README does not list {path.name}"

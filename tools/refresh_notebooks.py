@@ -1,0 +1,88 @@
+"""Re-execute course notebooks in place, top to bottom in a fresh kernel, to refresh stored outputs.
+
+usage: python tools/refresh_notebooks.py [NOTEBOOK ...]   (default: every notebooks/*.ipynb)
+
+Runs in full mode (COURSE_FAST is forced off) unless --fast is given, from the notebooks/
+folder as JupyterLab would, and prints each notebook's wall time. A notebook whose run fails
+is left untouched on disk. Point COURSE_DATA_MIRROR at a mirror first so that the stored
+outputs come from the real datasets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def clean_metadata(nb: nbformat.NotebookNode) -> None:
+    """Keep notebook metadata stable across runs: python3 kernelspec, no per-cell execution timings."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+
+
+def refresh(path: Path, fast: bool, timeout: int) -> float:
+    """Execute ``path`` in place; return the wall time in seconds. Raises if a cell fails."""
+    nb = nbformat.read(path, as_version=4)
+    env_fast = "1" if fast else "0"
+    previous = os.environ.get("COURSE_FAST")
+    os.environ["COURSE_FAST"] = env_fast
+    start = time.perf_counter()
+    try:
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+            record_timing=False,
+        )
+        client.execute()
+    finally:
+        if previous is None:
+            os.environ.pop("COURSE_FAST", None)
+        else:
+            os.environ["COURSE_FAST"] = previous
+    elapsed = time.perf_counter() - start
+    clean_metadata(nb)
+    nbformat.validate(nb)
+    tmp = path.with_name(f".{path.name}.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, path)
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to refresh (default: all)")
+    parser.add_argument("--fast", action="store_true", help="run in FAST mode (for a quick check; do not commit)")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    args = parser.parse_args(argv)
+    paths = [p.resolve() for p in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9]*.ipynb"))
+    if not os.environ.get("COURSE_DATA_MIRROR") and not args.fast:
+        print("note: COURSE_DATA_MIRROR is not set; datasets not under data/ will be downloaded or stood in for.")
+    failed = 0
+    for path in paths:
+        try:
+            elapsed = refresh(path, args.fast, args.timeout)
+        except CellExecutionError as exc:
+            failed += 1
+            print(f"FAILED {path.name}: left unchanged\n{str(exc)[-2000:]}", file=sys.stderr)
+            continue
+        print(f"{path.name}: {elapsed:6.1f} s ({'FAST' if args.fast else 'full'} mode)", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
