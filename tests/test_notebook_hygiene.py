@@ -14,6 +14,23 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+# The course in order (../shared/SYLLABUS.md); each notebook's 다음 단계 links the next one.
+COURSE = [
+    "00_setup_check",
+    "01_what_is_deep_learning",
+    "02_ml_workflow_basics",
+    "03_tensors",
+    "04_dataset_dataloader",
+    "05_transforms",
+    "06_neural_network",
+    "07_mlp_mnist",
+    "08_mlp_cifar10",
+    "09_kfold_cross_validation",
+    "10_metrics",
+    "11_loss_functions",
+    "12_gradient_descent",
+    "13_activation_functions",
+]
 GITHUB_REPO = "pytorch-course-ko/pytorch-course-ko"
 
 MAX_OUTPUT_BYTES = 300_000  # one output (e.g. one PNG)
@@ -43,8 +60,8 @@ def section(md: str, heading: str) -> str:
     return match.group(1)
 
 
-def test_there_are_notebooks():
-    assert len(NOTEBOOKS) >= 2, f"expected course notebooks in {NOTEBOOK_DIR}"
+def test_every_course_notebook_exists():
+    assert [p.stem for p in NOTEBOOKS] == COURSE
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -71,9 +88,10 @@ def test_summary_and_next_step(nb_path: Path):
     md = markdown(load(nb_path))
     assert [ln for ln in section(md, "요약").splitlines() if ln.lstrip().startswith("- ")], "요약 needs bullets"
     nxt = section(md, "다음 단계")
-    later = [p for p in NOTEBOOKS if p.name > nb_path.name]
-    if later:
-        assert f"({later[0].name})" in nxt, f"다음 단계 must link the next notebook {later[0].name}"
+    position = COURSE.index(nb_path.stem)
+    if position + 1 < len(COURSE):
+        target = f"{COURSE[position + 1]}.ipynb"
+        assert f"({target})" in nxt, f"다음 단계 must link the next notebook {target}"
     else:
         assert re.search(r"\]\([^)]+\)", nxt), "다음 단계 of the last notebook must link somewhere"
 

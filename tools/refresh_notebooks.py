@@ -28,7 +28,7 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 def clean_metadata(nb: nbformat.NotebookNode) -> None:
     """Keep notebook metadata stable across runs: python3 kernelspec, no per-cell execution timings."""
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("jupytext", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
 
