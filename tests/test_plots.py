@@ -1,0 +1,113 @@
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import torch
+from matplotlib.figure import Figure
+from PIL import Image
+
+from course_utils import plots
+
+
+@pytest.fixture(autouse=True)
+def korean_font():
+    saved = matplotlib.rcParams.copy()
+    plots.setup_plots()
+    yield
+    matplotlib.rcParams.update(saved)
+
+
+def render(fig: Figure) -> list[str]:
+    """Draw ``fig`` to PNG and return the messages of any warnings (missing glyphs warn)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+        fig.savefig(__import__("io").BytesIO(), format="png")
+    return [str(w.message) for w in caught]
+
+
+def test_korean_text_and_minus_sign_render_without_missing_glyphs():
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot(np.linspace(-3, 3, 5), np.linspace(-2, 2, 5))
+    ax.set_title("손실 함수와 경사 하강 −1.5")
+    ax.set_xlabel("에폭 (epoch)")
+    assert render(fig) == []
+    assert matplotlib.rcParams["font.family"][0] == plots.KOREAN_FONT
+
+
+def test_without_the_korean_font_the_check_would_fail():
+    """Guards the test above: DejaVu Sans alone has no Hangul, so the same title warns."""
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans"]
+    fig = Figure()
+    fig.subplots().set_title("손실")
+    assert any("missing from font" in message for message in render(fig))
+
+
+def test_korean_font_comes_from_the_installed_package():
+    files = plots.korean_font_files()
+    assert any(path.name == "NanumGothic.ttf" for path in files)
+
+
+def test_show_images_accepts_tensors_arrays_and_pil():
+    batch = torch.rand(5, 3, 8, 8)
+    grey = torch.rand(3, 1, 28, 28)
+    pil = [Image.new("RGB", (10, 10), "blue")] * 2
+    for images, n in [(batch, 5), (grey, 3), (pil, 2), (torch.randint(0, 255, (2, 28, 28), dtype=torch.uint8), 2)]:
+        fig = plots.show_images(images, labels=[f"고양이 {i}" for i in range(n)], ncols=4)
+        assert isinstance(fig, Figure) and render(fig) == []
+
+
+def test_show_images_undoes_normalize_and_leaves_input_alone():
+    mean, std = (0.5, 0.5, 0.5), (0.25, 0.25, 0.25)
+    original = torch.full((1, 3, 4, 4), 0.6)
+    normalized = (original - 0.5) / 0.25
+    kept = normalized.clone()
+    fig = plots.show_images(normalized, mean=mean, std=std)
+    shown = fig.axes[0].images[0].get_array()
+    np.testing.assert_allclose(np.asarray(shown), 0.6, rtol=1e-6)
+    assert torch.equal(normalized, kept)
+
+
+def test_show_images_marks_mistakes_in_red():
+    fig = plots.show_images(torch.rand(2, 1, 4, 4), labels=["7", "1"], wrong=[False, True])
+    colours = [ax.title.get_color() for ax in fig.axes[:2]]
+    assert colours == ["black", "red"]
+
+
+def test_show_images_rejects_bad_input():
+    with pytest.raises(ValueError, match="no images"):
+        plots.show_images([])
+    with pytest.raises(ValueError, match="3 images but 2 labels"):
+        plots.show_images(torch.rand(3, 1, 4, 4), labels=["a", "b"])
+
+
+def test_plot_history_draws_loss_and_accuracy_panels():
+    history = {"train_loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "train_acc": [0.6, 0.8], "val_acc": [0.5, 0.7]}
+    fig = plots.plot_history(history, title="학습 곡선")
+    assert len(fig.axes) == 2
+    assert [len(ax.lines) for ax in fig.axes] == [2, 2]
+    assert render(fig) == []
+    with pytest.raises(ValueError, match="no '\\*loss' or '\\*acc' keys"):
+        plots.plot_history({"lr": [0.1]})
+
+
+def test_plot_confusion_matrix_counts_and_rates():
+    cm = torch.tensor([[5, 1], [2, 8]])
+    fig = plots.plot_confusion_matrix(cm, ["고양이", "개"], title="혼동 행렬")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["5", "1", "2", "8"] and render(fig) == []
+    rates = plots.plot_confusion_matrix(cm, ["cat", "dog"], normalize=True)
+    assert [t.get_text() for t in rates.axes[0].texts] == ["0.83", "0.17", "0.20", "0.80"]
+    with pytest.raises(ValueError, match=r"expected \(3, 3\)"):
+        plots.plot_confusion_matrix(cm, ["a", "b", "c"])
+
+
+def test_plot_helpers_leave_no_pyplot_figures_open():
+    plt.close("all")
+    plots.show_images(torch.rand(2, 3, 4, 4))
+    plots.plot_history({"train_loss": [1.0]})
+    plots.plot_confusion_matrix(np.eye(2), ["a", "b"])
+    assert plt.get_fignums() == []
