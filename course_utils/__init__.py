@@ -1,4 +1,4 @@
-"""Plumbing for the PyTorch course notebooks: settings, device and seed, data sources, plots.
+"""Plumbing for the PyTorch course notebooks: settings, device and seed, data sources, plots, the training loop.
 
 Notebooks teach the PyTorch calls themselves; this package only keeps what would otherwise be
 copied into every notebook.
@@ -17,13 +17,21 @@ from .device import get_device, seed_everything, seed_worker
 from .plots import plot_confusion_matrix, plot_history, setup_plots, show_images
 from .report import environment_report
 from .settings import epochs, is_fast, mode_line, size
+from .training import EvalResult, FitResult, TensorBatches, check_outputs, checkpoint_path, evaluate, fit, train_epoch
 
 __all__ = [
     "CIFAR10_CLASSES",
     "DataSourceError",
+    "EvalResult",
+    "FitResult",
+    "TensorBatches",
+    "check_outputs",
+    "checkpoint_path",
     "data_root",
     "environment_report",
     "epochs",
+    "evaluate",
+    "fit",
     "get_device",
     "is_fast",
     "load_cifar10",
@@ -38,4 +46,5 @@ __all__ = [
     "setup_plots",
     "show_images",
     "size",
+    "train_epoch",
 ]
