@@ -19,11 +19,13 @@ SIZES: dict[str, tuple[int | None, int]] = {
     "mnist_test": (None, 500),
     "cifar10_train": (None, 2_000),
     "cifar10_test": (None, 500),
+    "cifar10_png": (5_000, 500),  # 04: CIFAR-10 test images written as PNG files for the folder Dataset
 }
 
 # name: (full mode, FAST mode). Each notebook that trains reads its epoch count here.
 EPOCHS: dict[str, tuple[int, int]] = {
     "demo": (5, 1),
+    "transforms_mlp": (2, 1),  # 05: small CIFAR-10 MLP that plays the model step of the pipeline
 }
 
 
