@@ -7,9 +7,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.course-installed
-# Threads per torch process; 1 keeps parallel notebook kernels from fighting over cores.
-export OMP_NUM_THREADS ?= 1
 JOBS ?= 2
+# Extra JupyterLab options, e.g. LAB_ARGS="--no-browser --port=8890"
+LAB_ARGS ?=
+# JupyterLab refuses to run as root (containers, some CI machines) unless told it is intended.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install lab test lint refresh bench clean-venv
 
@@ -22,10 +24,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 lab: install
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
 
+# One torch thread per process: JOBS notebook kernels in parallel would otherwise fight over the cores.
 test: install
-	COURSE_FAST=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} COURSE_FAST=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .
