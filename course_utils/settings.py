@@ -26,6 +26,11 @@ SIZES: dict[str, tuple[int | None, int]] = {
 EPOCHS: dict[str, tuple[int, int]] = {
     "demo": (5, 1),
     "transforms_mlp": (2, 1),  # 05: small CIFAR-10 MLP that plays the model step of the pipeline
+    "intro_fit": (1500, 300),  # 01: full-batch steps fitting a 1-D function
+    "intro_circles": (300, 100),  # 01: full-batch steps of the circles MLP
+    "workflow_overfit": (300, 150),  # 02: big MLP on a small diabetes training set
+    "workflow_tuning": (300, 100),  # 02: each diabetes configuration in the tuning grid
+    "loss_digits": (200, 50),  # 11: digits MLP with and without softmax before CrossEntropyLoss
 }
 
 
