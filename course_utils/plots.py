@@ -20,7 +20,9 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image
 
 KOREAN_FONT = "NanumGothic"
-FALLBACK_FONT = "DejaVu Sans"  # matplotlib's own font, used for glyphs NanumGothic lacks (e.g. the minus sign)
+# matplotlib's own font comes first: it has the minus sign, arrows and math symbols (also for the
+# mathtext tick labels of log axes, which do not fall back); Hangul falls back to NanumGothic.
+BASE_FONT = "DejaVu Sans"
 
 
 def korean_font_files() -> list[Path]:
@@ -38,16 +40,16 @@ def korean_font_files() -> list[Path]:
 
 
 def use_korean_font() -> str:
-    """Register NanumGothic with matplotlib and make it the default font, falling back to DejaVu Sans.
+    """Register NanumGothic with matplotlib so that Korean text renders, with DejaVu Sans for everything else.
 
-    Returns the font family name. Safe to call more than once.
+    Returns the Korean font's family name. Safe to call more than once.
     """
     known = {entry.fname for entry in font_manager.fontManager.ttflist}
     for path in korean_font_files():
         if str(path) not in known:
             font_manager.fontManager.addfont(str(path))
-    matplotlib.rcParams["font.family"] = [KOREAN_FONT, FALLBACK_FONT]
-    matplotlib.rcParams["axes.unicode_minus"] = True  # the real minus sign comes from the fallback font
+    matplotlib.rcParams["font.family"] = [BASE_FONT, KOREAN_FONT]
+    matplotlib.rcParams["axes.unicode_minus"] = True  # the real minus sign (U+2212) comes from DejaVu Sans
     return KOREAN_FONT
 
 

@@ -1,3 +1,5 @@
+import io
+import logging
 import warnings
 
 import matplotlib
@@ -19,13 +21,27 @@ def korean_font():
     matplotlib.rcParams.update(saved)
 
 
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 def render(fig: Figure) -> list[str]:
-    """Draw ``fig`` to PNG and return the messages of any warnings (missing glyphs warn)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fig.canvas.draw()
-        fig.savefig(__import__("io").BytesIO(), format="png")
-    return [str(w.message) for w in caught]
+    """Draw ``fig`` to PNG; return every warning, including the ones matplotlib logs (mathtext glyphs)."""
+    handler = _Records()
+    logger = logging.getLogger("matplotlib")
+    logger.addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.savefig(io.BytesIO(), format="png")
+    finally:
+        logger.removeHandler(handler)
+    return [str(w.message) for w in caught] + handler.messages
 
 
 def test_korean_text_and_minus_sign_render_without_missing_glyphs():
@@ -35,7 +51,20 @@ def test_korean_text_and_minus_sign_render_without_missing_glyphs():
     ax.set_title("손실 함수와 경사 하강 −1.5")
     ax.set_xlabel("에폭 (epoch)")
     assert render(fig) == []
-    assert matplotlib.rcParams["font.family"][0] == plots.KOREAN_FONT
+    assert plots.KOREAN_FONT in matplotlib.rcParams["font.family"]
+
+
+def test_log_axis_minus_and_symbols_render():
+    """Log-axis ticks use mathtext (10^-1), which has no font fallback; arrows and ⊃ must not be blank."""
+    fig = Figure()
+    ax = fig.subplots()
+    ax.plot([1e-3, 1e-1, 1], [1e-2, 2, 3])
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_title("AI ⊃ ML ⊃ DL → 학습률 × 10")
+    assert render(fig) == []
+    # NanumGothic has arrows and set symbols, but they draw tiny; DejaVu Sans must come first.
+    assert matplotlib.rcParams["font.family"][0] == plots.BASE_FONT
 
 
 def test_without_the_korean_font_the_check_would_fail():
