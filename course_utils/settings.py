@@ -31,6 +31,12 @@ EPOCHS: dict[str, tuple[int, int]] = {
     "workflow_overfit": (300, 150),  # 02: big MLP on a small diabetes training set
     "workflow_tuning": (300, 100),  # 02: each diabetes configuration in the tuning grid
     "loss_digits": (200, 50),  # 11: digits MLP with and without softmax before CrossEntropyLoss
+    "gd_minibatch": (20, 5),  # 12: linear regression with batch sizes N, 10 and 1
+    "act_xor": (300, 200),  # 13: full-batch steps of the linear model and the ReLU MLP on XOR
+    "act_deep": (15, 3),  # 13: deep sigmoid vs ReLU MLPs on scikit-learn digits
+    "kfold": (30, 3),  # 09: each fold of each breast-cancer configuration
+    "kfold_noise": (60, 30),  # 09: leakage and weight-reuse demos on a tiny noise set
+    "metrics_mlp": (5, 1),  # 10: the MNIST MLP whose predictions are evaluated
 }
 
 
