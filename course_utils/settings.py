@@ -26,6 +26,9 @@ SIZES: dict[str, tuple[int | None, int]] = {
 EPOCHS: dict[str, tuple[int, int]] = {
     "demo": (5, 1),
     "transforms_mlp": (2, 1),  # 05: small CIFAR-10 MLP that plays the model step of the pipeline
+    "mlp_mnist": (20, 1),  # 07: the written-out loop, 784-128-64-10 MLP on the 90 % training split
+    "mlp_cifar10_compare": (12, 1),  # 08: SGD vs Adam (and shuffled pixels) on 10,000 images, no augmentation
+    "mlp_cifar10": (30, 2),  # 08: main run, whole training split with augmentation, Adam + cosine schedule
     "intro_fit": (1500, 300),  # 01: full-batch steps fitting a 1-D function
     "intro_circles": (300, 100),  # 01: full-batch steps of the circles MLP
     "workflow_overfit": (300, 150),  # 02: big MLP on a small diabetes training set

@@ -443,7 +443,7 @@ class DigitsLike(Dataset):
         return len(self.images)
 
     def __getitem__(self, i: int):
-        return self.transform(Image.fromarray(self.images[i].numpy(), mode="L")), int(self.labels[i])
+        return self.transform(Image.fromarray(self.images[i].numpy())), int(self.labels[i])
 
 
 def test_dataloader_and_tensor_batches_give_identical_weights_with_the_same_order():
