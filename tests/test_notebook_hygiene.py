@@ -130,8 +130,11 @@ def test_no_errors_or_warnings_in_outputs(nb_path: Path):
 
 def test_outputs_are_small_and_portable(nb_path: Path):
     assert nb_path.stat().st_size <= MAX_NOTEBOOK_BYTES, f"{nb_path.name} is over {MAX_NOTEBOOK_BYTES:,} bytes"
-    for i, cell in enumerate(code_cells(load(nb_path))):
+    nb = load(nb_path)
+    assert "widgets" not in nb["metadata"], "stored widget state: re-run make refresh"
+    for i, cell in enumerate(code_cells(nb)):
         for out in cell["outputs"]:
+            assert "application/vnd.jupyter.widget-view+json" not in out.get("data", {}), f"code cell {i}: a widget"
             blob = json.dumps(out, ensure_ascii=False)
             assert len(blob) <= MAX_OUTPUT_BYTES, f"code cell {i}: an output of {len(blob):,} bytes"
             texts = [out.get("text", ""), out.get("data", {}).get("text/plain", "")]

@@ -31,6 +31,16 @@ def test_refresh_runs_in_place_with_clean_metadata(tmp_path):
     assert elapsed > 0
 
 
+def test_progress_bars_are_not_stored(tmp_path):
+    path = tmp_path / "bar.ipynb"
+    write_notebook(path, "from tqdm.auto import tqdm\nfor _ in tqdm(range(3)):\n    pass\nprint('done')")
+    refresh_notebooks.refresh(path, fast=True, timeout=60)
+    nb = nbformat.read(path, as_version=4)
+    outputs = nb.cells[1].outputs
+    assert [out.get("text") for out in outputs] == ["done\n"], outputs
+    assert "widgets" not in nb.metadata
+
+
 def test_a_failing_notebook_is_left_unchanged(tmp_path, capsys):
     path = tmp_path / "broken.ipynb"
     write_notebook(path, "raise RuntimeError('boom')")

@@ -25,12 +25,22 @@ NOTEBOOKS = REPO / "notebooks"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
 def clean_metadata(nb: nbformat.NotebookNode) -> None:
-    """Keep notebook metadata stable across runs: python3 kernelspec, no per-cell execution timings."""
+    """Keep stored notebooks small and stable: python3 kernelspec, no per-cell timings, no widgets.
+
+    Progress bars (tqdm widgets) only matter while a cell runs; stored, they are a frozen "0%"
+    text fallback plus hundreds of KB of widget state, so their outputs and state are dropped.
+    """
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.pop("jupytext", None)
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = [out for out in cell.outputs if WIDGET_VIEW not in out.get("data", {})]
 
 
 def refresh(path: Path, fast: bool, timeout: int) -> float:
@@ -47,6 +57,7 @@ def refresh(path: Path, fast: bool, timeout: int) -> float:
             kernel_name="python3",
             resources={"metadata": {"path": str(path.parent)}},
             record_timing=False,
+            store_widget_state=False,
         )
         client.execute()
     finally:
