@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
@@ -157,6 +158,21 @@ def test_has_output_checked_cells(nb_path: Path):
     assert marked, "mark the deterministic cells with # NBVAL_CHECK_OUTPUT so nbval compares their output"
     for cell in marked:
         assert cell["outputs"], "a cell marked NBVAL_CHECK_OUTPUT must have an output to compare"
+
+
+COMMONMARK = MarkdownIt("commonmark").enable("table")
+
+
+def test_bold_markers_render(nb_path: Path):
+    """CommonMark (JupyterLab, GitHub) leaves ``**`` as literal asterisks when the closing one follows
+    punctuation and a Hangul particle follows it: ``**로짓(logit)**은``. Write ``**로짓**(logit)은``."""
+    for i, cell in enumerate(load(nb_path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        html = COMMONMARK.render("".join(cell["source"]))
+        text = re.sub(r"<(code|pre)>.*?</\1>", "", html, flags=re.S)
+        leftover = re.search(r".{0,30}\*\*.{0,30}", text)
+        assert not leftover, f"markdown cell {i}: '**' does not render as bold near {leftover.group(0)!r}"
 
 
 def test_readme_lists_every_notebook():
