@@ -39,7 +39,7 @@ MAX_NOTEBOOK_BYTES = 2_000_000
 ABSOLUTE_PATH = re.compile(r"""['"](/(?!content/)[A-Za-z_.-]+/|[A-Za-z]:\\)""")
 MACHINE_PATH = re.compile(r"(/work/|/home/|/root/|/tmp/|/Users/|[A-Z]:\\Users)")
 HARD_CODED_CUDA = re.compile(r"""['"]cuda(:\d+)?['"]""")
-DEVICE_CHOICE = re.compile(r"is_available|\.type\s*==|\bif\b|\belse\b")  # "cuda" inside a device choice is fine
+DEVICE_CHOICE = re.compile(r"is_available|\bif |device\s*==|\belse\b")  # "cuda" inside a device choice is fine
 
 
 def load(path: Path) -> dict:
