@@ -77,6 +77,15 @@ def mnist_mirror(tmp_path, monkeypatch, mnist_files) -> Path:
     return mirror
 
 
+def write_mnist_root(root: Path, files: dict[str, bytes]) -> Path:
+    """Put the IDX files where torchvision reads them (``<root>/MNIST/raw``) and return that folder."""
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name, content in files.items():
+        (raw / name).write_bytes(content)
+    return raw
+
+
 def write_cifar_zip(path: Path, per_class: int = 2, classes: tuple[str, ...] = data.CIFAR10_CLASSES) -> None:
     """An ImageFolder zip like the mirror's: train/<class>/NNNN.jpg and test/<class>/NNNN.jpg."""
     with zipfile.ZipFile(path, "w") as zf:
@@ -152,10 +161,7 @@ def test_mnist_from_mirror_then_from_data_root(root, mnist_mirror, capsys):
 
 
 def test_mnist_real_files_in_data_root_are_used_first(root, mnist_files):
-    raw = root / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name, content in mnist_files.items():
-        (raw / name).write_bytes(content)
+    raw = write_mnist_root(root, mnist_files)
     dataset = data.load_mnist(train=True, transform=transforms.ToTensor())
     image, label = dataset[3]
     assert dataset.source.kind == "data root"
@@ -174,10 +180,7 @@ def test_mnist_mirror_only_fills_missing_files(root, mnist_mirror, mnist_files):
 
 
 def test_truncated_mnist_file_names_the_file_and_keeps_it(root, mnist_files):
-    raw = root / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name, content in mnist_files.items():
-        (raw / name).write_bytes(content)
+    raw = write_mnist_root(root, mnist_files)
     broken = raw / "t10k-images-idx3-ubyte"
     broken.write_bytes(mnist_files[broken.name][:100])
     with pytest.raises(data.DataSourceError) as err:
@@ -187,10 +190,7 @@ def test_truncated_mnist_file_names_the_file_and_keeps_it(root, mnist_files):
 
 
 def test_corrupt_mnist_file_with_right_size_is_caught(root, mnist_files):
-    raw = root / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name, content in mnist_files.items():
-        (raw / name).write_bytes(content)
+    raw = write_mnist_root(root, mnist_files)
     target = raw / "train-labels-idx1-ubyte"
     content = bytearray(mnist_files[target.name])
     content[-1] ^= 0xFF
