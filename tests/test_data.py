@@ -161,7 +161,7 @@ def test_mnist_from_mirror_then_from_data_root(root, mnist_mirror, capsys):
 
 
 def test_mnist_real_files_in_data_root_are_used_first(root, mnist_files):
-    raw = write_mnist_root(root, mnist_files)
+    write_mnist_root(root, mnist_files)
     dataset = data.load_mnist(train=True, transform=transforms.ToTensor())
     image, label = dataset[3]
     assert dataset.source.kind == "data root"
