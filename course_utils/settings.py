@@ -24,7 +24,6 @@ SIZES: dict[str, tuple[int | None, int]] = {
 
 # name: (full mode, FAST mode). Each notebook that trains reads its epoch count here.
 EPOCHS: dict[str, tuple[int, int]] = {
-    "demo": (5, 1),
     "transforms_mlp": (2, 1),  # 05: small CIFAR-10 MLP that plays the model step of the pipeline
     "mlp_mnist": (20, 1),  # 07: the written-out loop, 784-128-64-10 MLP on the 90 % training split
     "mlp_cifar10_compare": (12, 1),  # 08: SGD vs Adam (and shuffled pixels) on 10,000 images, no augmentation
