@@ -143,39 +143,30 @@ def measure_pipelines(samples: int, epochs: int) -> tuple[list[str], dict[str, f
 
 
 def time_notebooks(paths: list[Path], timeout: int) -> list[str]:
-    """Execute each notebook in FAST mode with nbclient (outputs are discarded); one line per notebook."""
+    """Execute each notebook in FAST mode (outputs are discarded); one line per notebook."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    if str(Path(__file__).resolve().parent) not in sys.path:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from refresh_notebooks import execute  # the same kernel run as `make refresh`, in FAST mode
 
     lines = ["notebooks, FAST mode (COURSE_FAST=1), executed with nbclient"]
     if not paths:
         return [*lines, "  (no notebooks found)"]
-    previous = os.environ.get("COURSE_FAST")
-    os.environ["COURSE_FAST"] = "1"
     total = 0.0
     width = max(len(p.name) for p in paths)
-    try:
-        for path in paths:
-            nb = nbformat.read(path, as_version=4)
-            client = NotebookClient(
-                nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-            )
-            start = time.perf_counter()
-            try:
-                client.execute()
-                status = ""
-            except (CellExecutionError, CellTimeoutError) as exc:
-                status = f"  FAILED ({type(exc).__name__})"
-            elapsed = time.perf_counter() - start
-            total += elapsed
-            lines.append(f"  {path.name:<{width}} {elapsed:7.1f} s{status}")
-            print(lines[-1], file=sys.stderr, flush=True)  # progress while the benchmark runs
-    finally:
-        if previous is None:
-            os.environ.pop("COURSE_FAST", None)
-        else:
-            os.environ["COURSE_FAST"] = previous
+    for path in paths:
+        start = time.perf_counter()
+        try:
+            execute(nbformat.read(path, as_version=4), path.parent, fast=True, timeout=timeout)
+            status = ""
+        except (CellExecutionError, CellTimeoutError) as exc:
+            status = f"  FAILED ({type(exc).__name__})"
+        elapsed = time.perf_counter() - start
+        total += elapsed
+        lines.append(f"  {path.name:<{width}} {elapsed:7.1f} s{status}")
+        print(lines[-1], file=sys.stderr, flush=True)  # progress while the benchmark runs
     lines.append(f"  {'total':<{width}} {total:7.1f} s")
     return lines
 

@@ -43,29 +43,33 @@ def clean_metadata(nb: nbformat.NotebookNode) -> None:
             cell.outputs = [out for out in cell.outputs if WIDGET_VIEW not in out.get("data", {})]
 
 
-def refresh(path: Path, fast: bool, timeout: int) -> float:
-    """Execute ``path`` in place; return the wall time in seconds. Raises if a cell fails."""
-    nb = nbformat.read(path, as_version=4)
-    env_fast = "1" if fast else "0"
+def execute(nb: nbformat.NotebookNode, folder: Path, fast: bool, timeout: int) -> float:
+    """Run ``nb`` top to bottom in a fresh python3 kernel started in ``folder``, with COURSE_FAST set
+    for ``fast``; return the wall time in seconds. Raises if a cell fails; the environment is restored."""
     previous = os.environ.get("COURSE_FAST")
-    os.environ["COURSE_FAST"] = env_fast
+    os.environ["COURSE_FAST"] = "1" if fast else "0"
     start = time.perf_counter()
     try:
-        client = NotebookClient(
+        NotebookClient(
             nb,
             timeout=timeout,
             kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
+            resources={"metadata": {"path": str(folder)}},
             record_timing=False,
             store_widget_state=False,
-        )
-        client.execute()
+        ).execute()
     finally:
         if previous is None:
             os.environ.pop("COURSE_FAST", None)
         else:
             os.environ["COURSE_FAST"] = previous
-    elapsed = time.perf_counter() - start
+    return time.perf_counter() - start
+
+
+def refresh(path: Path, fast: bool, timeout: int) -> float:
+    """Execute ``path`` in place; return the wall time in seconds. Raises if a cell fails."""
+    nb = nbformat.read(path, as_version=4)
+    elapsed = execute(nb, path.parent, fast, timeout)
     clean_metadata(nb)
     nbformat.validate(nb)
     tmp = path.with_name(f".{path.name}.tmp")
