@@ -31,6 +31,7 @@ COURSE = [
     "11_loss_functions",
     "12_gradient_descent",
     "13_activation_functions",
+    "14_initialization_regularization",
 ]
 GITHUB_REPO = "pytorch-course-ko/pytorch-course-ko"
 
