@@ -1,4 +1,5 @@
-"""Plumbing for the PyTorch course notebooks: settings, device and seed, data sources, plots, the training loop.
+"""Plumbing for the PyTorch course notebooks: settings, device and seed, data sources, plots, the training loop,
+and the self-checking exercises (``check``, ``hint``, ``solution``).
 
 Notebooks teach the PyTorch calls themselves; this package only keeps what would otherwise be
 copied into every notebook.
@@ -14,6 +15,7 @@ from .data import (
     prepare_mnist,
 )
 from .device import get_device, seed_everything, seed_worker
+from .exercises import check, hint, solution
 from .plots import plot_confusion_matrix, plot_history, setup_plots, show_images
 from .report import environment_report
 from .settings import epochs, is_fast, mode_line, size
@@ -25,6 +27,7 @@ __all__ = [
     "EvalResult",
     "FitResult",
     "TensorBatches",
+    "check",
     "check_outputs",
     "checkpoint_path",
     "data_root",
@@ -33,6 +36,7 @@ __all__ = [
     "evaluate",
     "fit",
     "get_device",
+    "hint",
     "is_fast",
     "load_cifar10",
     "load_mnist",
@@ -46,5 +50,6 @@ __all__ = [
     "setup_plots",
     "show_images",
     "size",
+    "solution",
     "train_epoch",
 ]

@@ -165,7 +165,8 @@ def test_has_output_checked_cells(nb_path: Path):
     for cell in marked:
         assert cell["outputs"], f"a cell tagged {CHECK_TAG} must have an output to compare"
     for i, cell in enumerate(cells):
-        assert "NBVAL_" not in "".join(cell["source"]), f"code cell {i}: use the {CHECK_TAG} tag, not a # NBVAL_ comment"
+        source = "".join(cell["source"])
+        assert "NBVAL_" not in source, f"code cell {i}: use the {CHECK_TAG} tag, not a # NBVAL_ comment"
 
 
 COMMONMARK = MarkdownIt("commonmark").enable("table")
