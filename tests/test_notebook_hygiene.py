@@ -188,3 +188,40 @@ def test_readme_lists_every_notebook():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         assert f"notebooks/{path.name}" in readme, f"README does not list {path.name}"
+
+
+NOTEBOOK_LINK = re.compile(r"\[([^\]]+)\]\((?:\.\./notebooks/)?(\d\d)_[a-z0-9_]+\.ipynb\)")
+
+
+def test_one_numbering_scheme(nb_path: Path):
+    """Titles start with the course number (the notebook number); links to a notebook say its number."""
+    nb = load(nb_path)
+    title = "".join(nb["cells"][0]["source"]).splitlines()[0]
+    assert title.startswith(f"# {nb_path.name[:2]}. "), f"title must start with '# {nb_path.name[:2]}. ': {title}"
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for text, number in NOTEBOOK_LINK.findall("".join(cell["source"])):
+            assert text.startswith(f"{number}. ") or text.startswith(f"`{number}_"), (
+                f"markdown cell {i}: a link to notebook {number} says '{text}'; write '[{number}. <title>](...)'"
+            )
+
+
+def test_exercise_section(nb_path: Path):
+    """01 onwards end with 3 to 5 checked exercises before 요약; 00 has one warm-up."""
+    cells = load(nb_path)["cells"]
+    heads = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## ")]
+    titles = ["".join(cells[i]["source"]).splitlines()[0] for i in heads]
+    assert "## 연습 문제" in titles, "no '## 연습 문제' section"
+    assert titles.index("## 연습 문제") + 1 == titles.index("## 요약"), "연습 문제 comes right before 요약"
+    check_call = re.compile(r'^cu\.check\("\d\d-\d+"', re.M)
+    checks = [c for c in code_cells({"cells": cells}) if check_call.search("".join(c["source"]))]
+    wanted = range(1, 2) if nb_path.name.startswith("00") else range(3, 6)
+    assert len(checks) in wanted, f"{len(checks)} checked exercises; expected {wanted.start} to {wanted.stop - 1}"
+
+
+def test_readme_maps_every_notebook_to_its_lecture_section():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| (\d\d) \| [^|]+\| ([^|]+)\|", readme, re.M)}
+    assert sorted(rows) == [p.name[:2] for p in NOTEBOOKS], "README table: one row per notebook, by number"
+    assert all(section.strip() for section in rows.values()), "each row names its lecture-notes section"
