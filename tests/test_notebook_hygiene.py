@@ -33,7 +33,12 @@ COURSE = [
     "13_activation_functions",
     "14_initialization_regularization",
 ]
-GITHUB_REPO = "pytorch-course-ko/pytorch-course-ko"
+# OWNER/NAME of the course on GitHub: one setting in pyproject.toml ([tool.course], rewritten by `course.py set-repo`).
+GITHUB_REPO = re.search(
+    r'^\[tool\.course\][^\[]*?^repository\s*=\s*"([^"]+)"',
+    (REPO / "pyproject.toml").read_text(encoding="utf-8"),
+    re.M | re.S,
+).group(1)
 
 MAX_OUTPUT_BYTES = 300_000  # one output (e.g. one PNG)
 MAX_NOTEBOOK_BYTES = 2_000_000
@@ -101,8 +106,13 @@ def test_summary_and_next_step(nb_path: Path):
 def test_colab_cell_then_setup_cell(nb_path: Path):
     cells = code_cells(load(nb_path))
     colab = "".join(cells[0]["source"])
+    reference = "".join(code_cells(load(NOTEBOOKS[0]))[0]["source"])
+    assert colab == reference, f"the Colab cell must be the same in every notebook: copy it from {NOTEBOOKS[0].name}"
     assert '"google.colab" in sys.modules' in colab and "%pip install" in colab, "first code cell: Colab install"
-    assert "COURSE_DATA_DIR" in colab
+    assert f'"git+https://github.com/{GITHUB_REPO}"' in colab, f"the Colab cell must install from {GITHUB_REPO}"
+    assert 'os.environ.get("COURSE_PACKAGE_SOURCE",' in colab, "COURSE_PACKAGE_SOURCE lets tests install a local copy"
+    assert 'os.environ.setdefault("COURSE_DATA_DIR", "/content/data")' in colab
+    # what the cell does when run is checked in tests/test_colab.py
     setup = "".join(cells[1]["source"])
     for call in ("import course_utils", "seed_everything(", "get_device()", "mode_line()"):
         assert call in setup, f"set-up cell (second code cell) must contain {call}"
