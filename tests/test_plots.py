@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -14,7 +15,8 @@ from course_utils import plots
 
 
 @pytest.fixture(autouse=True)
-def korean_font():
+def korean_font(monkeypatch):
+    monkeypatch.delenv(plots.PLOTS_ENV, raising=False)
     saved = matplotlib.rcParams.copy()
     plots.setup_plots()
     yield
@@ -140,3 +142,65 @@ def test_plot_helpers_leave_no_pyplot_figures_open():
     plots.plot_history({"train_loss": [1.0]})
     plots.plot_confusion_matrix(np.eye(2), ["a", "b"])
     assert plt.get_fignums() == []
+
+
+def png_pixels(fig: Figure) -> tuple[int, int]:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return Image.open(buffer).size
+
+
+def test_notebook_preset_is_the_default_and_keeps_committed_figures_small():
+    assert matplotlib.rcParams["figure.dpi"] == 80 and matplotlib.rcParams["savefig.dpi"] == 80
+    assert matplotlib.rcParams["font.size"] == 12
+    # 6.4 x 4.0 in at 80 dpi: the size the committed outputs' budget (300 KB per output) was measured with
+    assert png_pixels(Figure(figsize=matplotlib.rcParams["figure.figsize"])) == (512, 320)
+
+
+def test_projector_preset_by_argument_or_environment(monkeypatch):
+    plots.setup_plots("projector")
+    projector = {key: matplotlib.rcParams[key] for key in plots.PLOT_PRESETS["projector"]}
+    assert projector == plots.PLOT_PRESETS["projector"]
+    assert png_pixels(Figure(figsize=matplotlib.rcParams["figure.figsize"])) == (640, 400)
+    plots.setup_plots()
+    assert matplotlib.rcParams["figure.dpi"] == 80
+    monkeypatch.setenv(plots.PLOTS_ENV, "Projector")
+    plots.setup_plots()
+    assert matplotlib.rcParams["figure.dpi"] == 100 and matplotlib.rcParams["font.size"] == 14
+    plots.setup_plots("notebook")  # an explicit preset wins over the environment
+    assert matplotlib.rcParams["font.size"] == 12
+
+
+def test_projector_text_is_larger_on_the_figure():
+    def title_height_px() -> float:
+        fig = Figure()
+        title = fig.subplots().set_title("손실 곡선")
+        return title.get_window_extent(renderer=FigureCanvasAgg(fig).get_renderer()).height
+
+    small = title_height_px()
+    plots.setup_plots("projector")
+    large = title_height_px()
+    assert large > 1.4 * small  # 14 pt at 100 dpi vs 12 pt at 80 dpi: 1.46x
+
+
+def test_dpi_overrides_the_preset():
+    plots.setup_plots("projector", dpi=150)
+    assert matplotlib.rcParams["figure.dpi"] == 150 and matplotlib.rcParams["font.size"] == 14
+
+
+def test_unknown_preset_says_what_to_use(monkeypatch):
+    with pytest.raises(ValueError, match=r"preset='slides'.*\['notebook', 'projector'\]"):
+        plots.setup_plots("slides")
+    monkeypatch.setenv(plots.PLOTS_ENV, "big")
+    with pytest.raises(ValueError, match=r"COURSE_PLOTS='big'.*unset COURSE_PLOTS"):
+        plots.setup_plots()
+
+
+def test_setup_plots_changes_only_the_documented_rcparams():
+    documented = {"font.family", "axes.unicode_minus", "figure.figsize"} | set(plots.PLOT_PRESETS["projector"])
+    assert documented >= set(plots.PLOT_PRESETS["notebook"])
+    for preset in ("notebook", "projector", "notebook"):
+        before = matplotlib.rcParams.copy()
+        plots.setup_plots(preset)
+        changed = {key for key in before if before[key] != matplotlib.rcParams[key]}
+        assert changed <= documented, changed - documented
