@@ -399,3 +399,37 @@ def test_the_size_budget_matches_what_overflows_in_the_browser(browser: Any, tmp
         fits, passes = measured <= slides.SLIDE_HEIGHT, estimate <= slides.BUDGET_PX
         assert fits == passes, f"{name}: measured {measured} px, estimated {estimate} px"
         assert estimate >= measured, f"{name}: the estimate ({estimate} px) is below the measurement ({measured} px)"
+
+
+# ------------------------------------------------------------------------------------------ timings (make timings)
+
+import timings  # noqa: E402  (tools/ is on sys.path above)
+
+
+def test_timings_table_and_guide_markers(tmp_path: Path):
+    rows = [("03_tensors.ipynb", {"fast": 5.24, "full": 61.0}), ("07_mlp_mnist.ipynb", {"fast": 9.7, "full": None})]
+    text = timings.table(rows, ["fast", "full"])
+    assert text.splitlines()[2] == "| `03_tensors.ipynb` | 5 s | 1 min 01 s |"
+    assert text.splitlines()[3] == "| `07_mlp_mnist.ipynb` | 10 s | 실패 (failed) |"
+    assert text.splitlines()[-1] == "| 합계 | 15 s | 1 min 01 s |"
+    guide = tmp_path / "guide.md"
+    guide.write_text(f"before\n{timings.START}\nold\n{timings.END}\nafter\n", encoding="utf-8")
+    assert timings.update_guide(text, guide)
+    content = guide.read_text(encoding="utf-8")
+    assert "old" not in content and text in content and content.startswith("before\n") and content.endswith("after\n")
+    guide.write_text("no markers", encoding="utf-8")
+    assert not timings.update_guide(text, guide) and guide.read_text(encoding="utf-8") == "no markers"
+
+
+def test_the_guide_has_the_timing_markers():
+    content = timings.GUIDE.read_text(encoding="utf-8")
+    assert content.count(timings.START) == 1 and content.index(timings.START) < content.index(timings.END)
+
+
+def test_timings_run_a_copy_and_leave_the_notebook_alone(tmp_path: Path):
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import os\nopen('written_by_the_run.txt', 'w').close()")]), path)
+    before = path.read_bytes()
+    seconds = timings.run_copy(path, fast=True, timeout=120)
+    assert seconds > 0
+    assert path.read_bytes() == before and not (tmp_path / "written_by_the_run.txt").exists()
