@@ -1,35 +1,30 @@
-# Two commands for a fresh machine (see README):
-#   make lab    create .venv if missing, install the course, open JupyterLab on notebooks/
-#   make test   the same install step, then the whole test suite (FAST mode)
+# Two commands for a fresh machine (see README); both are thin aliases of course.py, which also works without make:
+#   make lab    = python course.py lab    create .venv if missing, install the course, open JupyterLab on notebooks/
+#   make test   = python course.py test   the same install step, then the whole test suite (FAST mode)
 # Maintainer commands: make refresh (re-run notebooks in full mode, outputs in place), make lint, make bench.
 # Instructors: make slides (static slide decks in build/slides/), make timings (run time of each notebook).
 
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.course-installed
+COURSE := $(PYTHON) course.py --venv $(VENV)
 JOBS ?= 2
 # Extra JupyterLab options, e.g. LAB_ARGS="--no-browser --port=8890"
 LAB_ARGS ?=
-# JupyterLab refuses to run as root (containers, some CI machines) unless told it is intended.
-ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install lab test lint refresh bench slides timings clean-venv
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10+ is needed; set PYTHON=python3.11 (or newer) and run again.")'
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e ".[lab,test]"
-	@touch $(STAMP)
+# course.py checks the Python version, creates the venv, reinstalls when pyproject.toml changed (a stamp in the
+# venv) and makes Korean the default JupyterLab language of this venv; as root, `lab` adds --allow-root.
+install:
+	@$(COURSE) install
 
-install: $(STAMP)
+lab:
+	$(COURSE) lab $(LAB_ARGS)
 
-lab: install
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_ARGS) $(LAB_ARGS)
-
-# One torch thread per process: JOBS notebook kernels in parallel would otherwise fight over the cores.
-test: install
-	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} COURSE_FAST=1 $(PY) -m pytest -n $(JOBS) --dist loadfile
+# FAST mode, one torch thread per process (JOBS notebook kernels in parallel would otherwise fight over the cores).
+test:
+	$(COURSE) test -n $(JOBS)
 
 lint: install
 	$(VENV)/bin/ruff check .
