@@ -302,7 +302,7 @@ def check(nb: dict, name: str = "notebook") -> list[str]:
         if level in (1, 2) and kind != "slide":
             problems.append(f"{where(i)}: a '{'#' * level} ' heading starts a slide; set its slide type to 'slide'")
         if level == 3 and kind not in ("subslide", "-"):
-            problems.append(f"{where(i)}: a '### ' heading is a 'subslide' (or '-' when short), not {kind!r}")
+            problems.append(f"{where(i)}: a '### ' heading is a 'subslide' (or '-' when short), not {kind or 'unset'}")
         for line in inner_headings(cell):
             problems.append(f"{where(i)}: heading {line[:40]!r} inside the cell; split the cell so that it starts one")
     if cells and heading_level(cells[0]) != 1:
@@ -317,7 +317,8 @@ def check(nb: dict, name: str = "notebook") -> list[str]:
     for slide in slides(nb):
         height = slide.height(nb)
         if height > BUDGET_PX:
-            parts = ", ".join(f"cell {i}: {cell_px(cells[i])} px" for i in slide.cells)
+            parts = ", ".join(f"cell {i}: {cell_px(cells[i])} px" for i in slide.cells[:8])
+            parts += ", ..." if len(slide.cells) > 8 else ""
             problems.append(
                 f"{where(slide.start)}: the slide is about {height} px tall, over the {BUDGET_PX} px of a "
                 f"{SLIDE_WIDTH}x{SLIDE_HEIGHT} slide ({parts}); split a long cell, start a 'subslide', "
@@ -369,6 +370,14 @@ DECK_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
 {# nbconvert's reveal template without its CDN scripts: reveal.js, MathJax and the font come from _static. #}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{# Pygments already escapes the code it highlights; bleaching it again took a third of the build time. #}
+{% block input %}
+<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">
+     <div class="cm-editor cm-s-jupyter">
+{{ cell.source | highlight_code(metadata=cell.metadata) }}
+     </div>
+</div>
+{%- endblock input %}
 {%- block html_head_js_mathjax -%}
 {{ mathjax(resources.mathjax_url) }}
 {%- endblock html_head_js_mathjax -%}
