@@ -369,6 +369,25 @@ def test_deck_renders_slides_with_korean_text_in_a_korean_font(browser: Any, tmp
         page.close()
 
 
+def test_static_deck_speaker_view_shows_the_notes(browser: Any, tmp_path: Path):
+    """`S` in a deck opened from the file system opens reveal.js's speaker view with the slide's notes."""
+    path = tmp_path / "demo.ipynb"
+    nbformat.write(good_notebook(), path)
+    slides.copy_static(tmp_path)
+    page = open_deck(browser, slides.build_deck(path, tmp_path))
+    try:
+        page.keyboard.press("ArrowRight")  # the 학습 목표 slide, whose notes cell follows it
+        page.wait_for_function("Reveal.getState().indexh === 1")
+        with page.context.expect_page(timeout=30_000) as popup:
+            page.keyboard.press("s")
+        speaker_view = popup.value
+        shown = "(text) => (document.querySelector('.speaker-controls-notes')?.innerText || '').includes(text)"
+        speaker_view.wait_for_function(shown, arg="학습 목표를 소리 내어 읽고", timeout=60_000)
+        speaker_view.close()
+    finally:
+        page.close()
+
+
 def test_the_size_budget_matches_what_overflows_in_the_browser(browser: Any, tmp_path: Path):
     """Slides at the edge of the budget: what the estimate passes fits 1280x720, what overflows is flagged."""
     prose = "신경망은 입력에 가중치를 곱하고 편향을 더한 뒤 활성 함수를 통과시키는 층을 쌓은 함수입니다. " * 40
