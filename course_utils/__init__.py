@@ -19,13 +19,24 @@ from .exercises import check, hint, solution
 from .plots import plot_confusion_matrix, plot_history, setup_plots, show_images
 from .report import environment_report
 from .settings import epochs, is_fast, mode_line, size
-from .training import EvalResult, FitResult, TensorBatches, check_outputs, checkpoint_path, evaluate, fit, train_epoch
+from .training import (
+    EvalResult,
+    FitResult,
+    NonFiniteLossError,
+    TensorBatches,
+    check_outputs,
+    checkpoint_path,
+    evaluate,
+    fit,
+    train_epoch,
+)
 
 __all__ = [
     "CIFAR10_CLASSES",
     "DataSourceError",
     "EvalResult",
     "FitResult",
+    "NonFiniteLossError",
     "TensorBatches",
     "check",
     "check_outputs",
