@@ -1,6 +1,6 @@
 """Benchmark for this machine: MNIST data-path throughput against the model's compute floor, and notebook run times.
 
-usage: python tools/bench.py [--samples N] [--epochs N] [--no-notebooks] [--update-readme]
+usage: python tools/bench.py [--samples N] [--epochs N] [--no-notebooks] [--final-runs] [--update-readme]
 
 Prints a compact table:
 - samples/s of one training epoch (784-128-64-10 MLP, SGD, batch 64) through the naive
@@ -10,7 +10,10 @@ Prints a compact table:
 - the compute floor: forward, backward and step on batches that are already in memory;
 - the ratios (the fast path should reach at least 80 % of the floor);
 - each notebook's FAST-mode run time (every notebooks/NN_*.ipynb executed with nbclient; nothing
-  is written back).
+  is written back);
+- with ``--final-runs``: 14_initialization_regularization executed once in FULL mode (about 20-30
+  minutes; nothing is written back) and its ``final <dataset> test accuracy: ...`` lines, i.e. the
+  best MLPs' test accuracy and training time on this machine. The recipe lives in the notebook only.
 
 This is a measurement, not a test: it reports, it does not fail on slow numbers. Run it alone
 (e.g. ``flock /tmp/course-cpu.lock make bench``) so that other jobs do not distort it.
@@ -171,6 +174,39 @@ def time_notebooks(paths: list[Path], timeout: int) -> list[str]:
     return lines
 
 
+FINAL_NOTEBOOK = NOTEBOOKS / "14_initialization_regularization.ipynb"
+FINAL_LINE = re.compile(r"^final .+ test accuracy: .+$", re.M)
+
+
+def final_runs(path: Path, timeout: int) -> list[str]:
+    """Execute ``path`` (notebook 14) in full mode, outputs discarded; return its ``final ...`` result lines."""
+    import nbformat
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
+    if str(Path(__file__).resolve().parent) not in sys.path:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from refresh_notebooks import execute  # the same kernel run as `make refresh`
+
+    lines = [f"{path.name}, full mode (final runs of the best MLPs), executed with nbclient"]
+    if not path.is_file():
+        return [*lines, f"  (no {path.name}: nothing to run)"]
+    nb = nbformat.read(path, as_version=4)
+    try:
+        elapsed = execute(nb, path.parent, fast=False, timeout=timeout)
+    except (CellExecutionError, CellTimeoutError) as exc:
+        return [*lines, f"  FAILED ({type(exc).__name__}): {str(exc).strip().splitlines()[-1][:200]}"]
+    texts = (
+        "".join(out.get("text", ""))
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream"
+    )
+    found = [f"  {line}" for text in texts for line in FINAL_LINE.findall(text)]
+    found = found or ["  (the notebook printed no final result line)"]
+    return [*lines, *found, f"  whole notebook: {elapsed / 60:.1f} min"]
+
+
 def header() -> str:
     import torch
 
@@ -201,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=4000, help="MNIST training digits per epoch (default 4000)")
     parser.add_argument("--epochs", type=int, default=3, help="timed epochs per path, after a warm-up (default 3)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip the notebook run times")
+    parser.add_argument(
+        "--final-runs", action="store_true", help=f"also run {FINAL_NOTEBOOK.name} in full mode (20-30 min)"
+    )
     parser.add_argument("--timeout", type=int, default=600, help="seconds allowed per notebook cell")
     parser.add_argument("--update-readme", action="store_true", help="write the output into README.md")
     args = parser.parse_args(argv)
@@ -215,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         notebook_lines = time_notebooks(sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), args.timeout)
         print("\n" + "\n".join(notebook_lines), flush=True)
         lines += ["", *notebook_lines]
+    if args.final_runs:
+        final_lines = final_runs(FINAL_NOTEBOOK, max(args.timeout, 1800))
+        print("\n" + "\n".join(final_lines), flush=True)
+        lines += ["", *final_lines]
     if args.update_readme:
         if update_readme("\n".join(lines)):
             print(f"\nwrote the output into {README.name} between {START} and {END}")
