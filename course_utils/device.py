@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 DEVICE_ENV = "COURSE_DEVICE"
+TRAINING_DEVICES = ("cpu", "cuda", "mps")
 
 
 def _mps_available() -> bool:
@@ -31,6 +32,10 @@ def get_device() -> torch.device:
             device = torch.device(wanted)
         except RuntimeError:
             raise ValueError(f"{DEVICE_ENV}={wanted!r} is not a device name; use cpu, cuda, cuda:0 or mps.") from None
+        if device.type not in TRAINING_DEVICES:
+            raise ValueError(
+                f"{DEVICE_ENV}={wanted!r} is not a device the course trains on; use cpu, cuda, cuda:0 or mps."
+            )
         if device.type == "cuda" and not torch.cuda.is_available():
             raise RuntimeError(f"{DEVICE_ENV}={wanted!r} but CUDA is not available here; unset it or use cpu.")
         if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():

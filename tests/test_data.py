@@ -13,7 +13,6 @@ import os
 import pickle
 import socket
 import time
-import urllib.error
 import zipfile
 from pathlib import Path
 
@@ -239,29 +238,17 @@ def test_standin_does_not_block_a_later_real_copy(root, mnist_files, monkeypatch
     assert dataset.source.kind == "local mirror" and len(dataset) == N_TRAIN
 
 
-def test_mnist_download_is_used_when_it_works(root, mnist_files, monkeypatch):
-    monkeypatch.setattr(data, "_reachable", lambda url, timeout: True)
-
-    def fake_download(self):
-        raw = Path(self.raw_folder)
-        raw.mkdir(parents=True, exist_ok=True)
-        for name, content in mnist_files.items():
-            (raw / name).write_bytes(content)
-
-    monkeypatch.setattr(datasets.MNIST, "download", fake_download)
-    dataset = data.load_mnist()
-    assert dataset.source.kind == "download" and len(dataset) == N_TRAIN
-
-
 def test_failed_download_falls_back_with_the_reason(root, monkeypatch):
+    """The download itself (against local servers) is tested in test_faults_download.py."""
     monkeypatch.setattr(data, "_reachable", lambda url, timeout: True)
 
-    def failing_download(self):
-        raise urllib.error.URLError("connection reset")
+    def failing_download(url, md5, size, folder, timeout):
+        raise data._DownloadFailed("connection reset (test)")
 
-    monkeypatch.setattr(datasets.MNIST, "download", failing_download)
+    monkeypatch.setattr(data, "_download", failing_download)
     dataset = data.load_mnist()
-    assert dataset.source.is_standin and "download failed" in dataset.source.detail
+    assert dataset.source.is_standin and "download failed (connection reset (test)" in dataset.source.detail
+    assert not (root / "MNIST").exists()
 
 
 def test_offline_flag_skips_the_download(root, monkeypatch):
@@ -280,15 +267,15 @@ def test_a_hanging_network_is_given_up_after_the_timeout(monkeypatch):
 
     monkeypatch.setattr(socket, "create_connection", hang)
     start = time.perf_counter()
-    result, reason = data._try_download("https://example.invalid/x", lambda: pytest.fail("must not fetch"))
-    assert result is None and "not reachable" in reason
+    reason = data._offline_reason("https://example.invalid/x")
+    assert "not reachable" in reason
     assert time.perf_counter() - start < 2
 
 
 def test_bad_timeout_value_is_explained(monkeypatch):
     monkeypatch.setenv("COURSE_DOWNLOAD_TIMEOUT", "soon")
     with pytest.raises(ValueError, match="number of seconds"):
-        data._timeout()
+        data.download_timeout()
 
 
 def test_limit_keeps_the_interface(root, mnist_mirror):
@@ -434,5 +421,5 @@ def test_broken_photo_and_unknown_name_are_explained(root):
 def test_status_reports_without_writing(root, cifar_mirror):
     status = data.data_status()
     assert status["CIFAR-10"] == "real, local mirror"
-    assert status["MNIST"].startswith("download if online")
+    assert status["MNIST"].startswith("not usable: the local mirror lacks MNIST/raw/train-images-idx3-ubyte.gz")
     assert tree(root) == {}

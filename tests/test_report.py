@@ -11,5 +11,6 @@ def test_environment_report_names_versions_device_mode_and_data(monkeypatch, tmp
     for expected in ("torch", "torchvision", "scikit-learn", "device: cpu", "FAST mode", "local mirror: not set"):
         assert expected in text
     assert "downloads: off (COURSE_OFFLINE)" in text
-    assert "MNIST: download if online, else offline stand-in" in text
+    assert "MNIST: offline stand-in (5,000 real digits); downloads are off" in text
+    assert "CIFAR-10: offline stand-in (synthetic); downloads are off" in text
     assert str(tmp_path) not in text, "the report must not print machine paths"
