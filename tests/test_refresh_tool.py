@@ -1,6 +1,7 @@
 """The maintainer command that re-executes notebooks in place (tools/refresh_notebooks.py)."""
 
 import importlib.util
+import os
 from pathlib import Path
 
 import nbformat
@@ -48,3 +49,12 @@ def test_a_failing_notebook_is_left_unchanged(tmp_path, capsys):
     assert refresh_notebooks.main([str(path), "--fast"]) == 1
     assert path.read_bytes() == before
     assert "FAILED broken.ipynb" in capsys.readouterr().err
+
+
+def test_a_refresh_never_stores_projector_figures(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PLOTS", "projector")
+    path = tmp_path / "plots.ipynb"
+    write_notebook(path, "import os\nprint(os.environ.get('COURSE_PLOTS', 'unset'))")
+    refresh_notebooks.refresh(path, fast=True, timeout=60)
+    assert nbformat.read(path, as_version=4).cells[1].outputs[0]["text"] == "unset\n"
+    assert os.environ["COURSE_PLOTS"] == "projector", "the maintainer's environment is restored"

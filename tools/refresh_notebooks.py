@@ -14,6 +14,8 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -43,13 +45,33 @@ def clean_metadata(nb: nbformat.NotebookNode) -> None:
             cell.outputs = [out for out in cell.outputs if WIDGET_VIEW not in out.get("data", {})]
 
 
+# What a stored (committed) run must not inherit from the maintainer's shell.
+UNSET_FOR_RUNS = ("COURSE_PLOTS",)  # projector-size figures are for presenting, never for committed outputs
+
+
+@contextmanager
+def _run_environment(fast: bool) -> Iterator[None]:
+    """COURSE_FAST set for ``fast`` and the presentation settings unset, restored afterwards."""
+    saved = {name: os.environ.get(name) for name in ("COURSE_FAST", *UNSET_FOR_RUNS)}
+    os.environ["COURSE_FAST"] = "1" if fast else "0"
+    for name in UNSET_FOR_RUNS:
+        os.environ.pop(name, None)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def execute(nb: nbformat.NotebookNode, folder: Path, fast: bool, timeout: int) -> float:
     """Run ``nb`` top to bottom in a fresh python3 kernel started in ``folder``, with COURSE_FAST set
-    for ``fast``; return the wall time in seconds. Raises if a cell fails; the environment is restored."""
-    previous = os.environ.get("COURSE_FAST")
-    os.environ["COURSE_FAST"] = "1" if fast else "0"
+    for ``fast`` and COURSE_PLOTS unset; return the wall time in seconds. Raises if a cell fails; the
+    environment is restored."""
     start = time.perf_counter()
-    try:
+    with _run_environment(fast):
         NotebookClient(
             nb,
             timeout=timeout,
@@ -58,11 +80,6 @@ def execute(nb: nbformat.NotebookNode, folder: Path, fast: bool, timeout: int) -
             record_timing=False,
             store_widget_state=False,
         ).execute()
-    finally:
-        if previous is None:
-            os.environ.pop("COURSE_FAST", None)
-        else:
-            os.environ["COURSE_FAST"] = previous
     return time.perf_counter() - start
 
 
