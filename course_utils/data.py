@@ -28,6 +28,7 @@ import hashlib
 import http.client
 import io
 import math
+import numbers
 import os
 import re
 import socket
@@ -361,6 +362,24 @@ class _DownloadFailed(Exception):
     """One download attempt failed; the message says why (nothing was kept)."""
 
 
+STALE_PART_S = 3600  # a temporary download file untouched this long belongs to a killed process
+
+
+def _remove_stale_parts(folder: Path, prefix: str) -> None:
+    """Delete this module's own ``<prefix>*.part`` files that no live download has written to for an hour.
+
+    A download writes its temporary file at least every ``COURSE_DOWNLOAD_TIMEOUT`` s or gives up
+    (and removes it), so an older one was left by a process that was killed; it is never trusted,
+    only taking space (up to 170 MB for CIFAR-10).
+    """
+    for part in folder.glob(f"{prefix}*.part"):
+        try:
+            if time.time() - part.stat().st_mtime > STALE_PART_S:
+                part.unlink()
+        except OSError:
+            pass
+
+
 def _download(url: str, md5: str, size: int, folder: Path, timeout: float) -> Path:
     """Stream ``url`` into a new temporary file in ``folder``; return it once complete and md5-verified.
 
@@ -372,7 +391,9 @@ def _download(url: str, md5: str, size: int, folder: Path, timeout: float) -> Pa
     host = urlparse(url).hostname
     start = time.monotonic()
     deadline = start + timeout + size / MIN_DOWNLOAD_RATE
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{Path(urlparse(url).path).name}.", suffix=".part")
+    prefix = f".{Path(urlparse(url).path).name}."
+    _remove_stale_parts(folder, prefix)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".part")
     tmp = Path(name)
     digest = hashlib.md5(usedforsecurity=False)
     received = 0
@@ -591,6 +612,11 @@ def prepare_mnist() -> tuple[Path, Source]:
     return standin_root, Source("offline stand-in", detail)
 
 
+def _check_limit(limit: Any) -> None:
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, numbers.Integral) or limit < 1):
+        raise ValueError(f"limit must be a positive number of samples or None (all of them), got {limit!r}.")
+
+
 def _truncate(dataset: Any, limit: int | None) -> Any:
     """Keep the first ``limit`` samples of a torchvision-style dataset (same class, same interface)."""
     if limit is not None and limit < len(dataset.data):
@@ -609,6 +635,7 @@ def load_mnist(
 
     Prints one line naming the source. The returned object has ``source`` (a :class:`Source`).
     """
+    _check_limit(limit)
     root, source = prepare_mnist()
     dataset = datasets.MNIST(root, train=train, transform=transform, target_transform=target_transform)
     _truncate(dataset, limit)
@@ -913,6 +940,7 @@ def load_cifar10(
 
     Prints one line naming the source; the returned object has ``source`` (a :class:`Source`).
     """
+    _check_limit(limit)
     images, labels, source, root = _cifar10_arrays(train)
     if images is None:
         dataset = datasets.CIFAR10(root, train=train, transform=transform, target_transform=target_transform)

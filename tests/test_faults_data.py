@@ -368,6 +368,14 @@ def test_an_incomplete_torchvision_cifar_folder_is_mentioned_when_falling_back(r
 # --------------------------------------------------------------------------- other settings
 
 
+@pytest.mark.parametrize("limit", [-5, 0, 2.5, True])
+def test_a_limit_that_is_not_a_positive_count_is_rejected(root, limit):
+    with pytest.raises(ValueError, match="limit must be a positive number"):
+        data.load_mnist(limit=limit)
+    with pytest.raises(ValueError, match="limit must be a positive number"):
+        data.load_cifar10(limit=limit)
+
+
 @pytest.mark.parametrize("value", ["maybe", "2", "offline"])
 def test_offline_flag_that_is_not_a_flag_is_rejected(root, monkeypatch, value):
     monkeypatch.setenv("COURSE_OFFLINE", value)

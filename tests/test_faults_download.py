@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import pickle
 import tarfile
 import threading
@@ -289,3 +290,18 @@ def test_a_good_cifar_download_is_extracted_and_the_archive_removed(root, cifar_
         for name in ["batches.meta", "test_batch", *[f"data_batch_{i}" for i in range(1, 6)]]
     )
     assert files_under(root) == expected
+
+
+def test_a_partial_file_left_by_a_killed_process_is_removed_later(root, mnist_archives, serve, monkeypatch):
+    """A kernel killed mid-download leaves its hidden .part file; the next download removes it once it is stale."""
+    use_mnist_servers(monkeypatch, serve(mnist_paths(mnist_archives)))
+    root.mkdir(parents=True)
+    stale = root / ".train-images-idx3-ubyte.gz.killed.part"
+    stale.write_bytes(b"half a download")
+    old = time.time() - 2 * data.STALE_PART_S
+    os.utime(stale, (old, old))
+    live = root / ".train-images-idx3-ubyte.gz.running.part"  # another process, still writing
+    live.write_bytes(b"in progress")
+    dataset, _ = run_bounded(data.load_mnist, limit=6)
+    assert dataset.source.kind == "download"
+    assert not stale.exists() and live.exists()
