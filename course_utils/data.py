@@ -31,6 +31,7 @@ import math
 import numbers
 import os
 import re
+import secrets
 import socket
 import tarfile
 import tempfile
@@ -206,6 +207,20 @@ def _cannot_write(folder: Path, purpose: str, reason: str) -> DataSourceError:
     )
 
 
+def new_temp_file(folder: Path, prefix: str, suffix: str) -> tuple[int, Path]:
+    """Create a new, empty, uniquely named file in ``folder``; return its open descriptor and path.
+
+    Unlike ``tempfile.mkstemp`` (always 0600), the file gets the usual permissions (0666 minus the
+    umask), so a data root or checkpoint shared with other users stays readable once it is renamed.
+    """
+    while True:
+        path = folder / f"{prefix}{os.getpid()}-{secrets.token_hex(4)}{suffix}"
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), path
+        except FileExistsError:
+            continue
+
+
 def _writable_error(folder: Path) -> str | None:
     """Why no file can be created in the existing ``folder``, or None when one can (tried, then removed)."""
     try:
@@ -236,8 +251,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
     tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        tmp = Path(name)
+        fd, tmp = new_temp_file(path.parent, f".{path.name}.", ".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
@@ -393,8 +407,7 @@ def _download(url: str, md5: str, size: int, folder: Path, timeout: float) -> Pa
     deadline = start + timeout + size / MIN_DOWNLOAD_RATE
     prefix = f".{Path(urlparse(url).path).name}."
     _remove_stale_parts(folder, prefix)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".part")
-    tmp = Path(name)
+    fd, tmp = new_temp_file(folder, prefix, ".part")
     digest = hashlib.md5(usedforsecurity=False)
     received = 0
     try:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import numbers
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from .data import data_root, require_writable
+from .data import data_root, new_temp_file, require_writable
 
 CHECKPOINT_DIR = "checkpoints"
 HISTORY_KEYS = ("train_loss", "train_acc", "val_loss", "val_acc")
@@ -752,9 +751,8 @@ def _state_copy(model: nn.Module) -> dict[str, torch.Tensor]:
 def _save_atomic(state: dict[str, torch.Tensor], path: Path) -> None:
     """``torch.save`` through a temporary file beside ``path``: a reader never sees half a checkpoint."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = new_temp_file(path.parent, f".{path.name}.", ".tmp")
     os.close(fd)
-    tmp = Path(name)
     try:
         torch.save(state, tmp)
         os.replace(tmp, path)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import socket
 import threading
 import zipfile
@@ -256,6 +257,18 @@ def test_relative_data_dir_and_mirror_are_rejected(monkeypatch):
     monkeypatch.setenv("COURSE_DATA_MIRROR", "../shared/data")
     with pytest.raises(data.DataSourceError, match="absolute path"):
         data.mirror_dir()
+
+
+def test_written_files_keep_the_usual_permissions_for_a_shared_data_root(root, mnist_files, tmp_path, monkeypatch):
+    """Files are written through temporary files, but they must not end up owner-only (0600) like mkstemp's."""
+    monkeypatch.setenv("COURSE_DATA_MIRROR", str(write_mirror(tmp_path / "mirror", mnist_files)))
+    previous = os.umask(0o022)
+    try:
+        data.load_mnist()
+    finally:
+        os.umask(previous)
+    modes = {name: (root / "MNIST" / "raw" / name).stat().st_mode & 0o777 for name in mnist_files}
+    assert set(modes.values()) == {0o644}, modes
 
 
 def test_a_read_only_data_root_that_already_holds_the_data_still_works(root, mnist_files, monkeypatch):

@@ -9,6 +9,7 @@ found in the fault-injection pass; each is rejected before any time is spent tra
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -460,6 +461,20 @@ def test_a_loader_without_len_trains_and_evaluates():
     result = cu.fit(model, loader, loader, nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.1), 2,
                     progress=True, verbose=False)
     assert len(result.history["val_acc"]) == 2 and result.best_epoch >= 1
+
+
+def test_checkpoint_keeps_the_usual_permissions(data_dir):
+    x, y = blobs()
+    model = small_model()
+    previous = os.umask(0o022)
+    try:
+        result = cu.fit(model, cu.TensorBatches(x, y, 16), None, nn.CrossEntropyLoss(),
+                        torch.optim.SGD(model.parameters(), lr=0.1), 1, checkpoint="shared.pt", progress=False,
+                        verbose=False)
+    finally:
+        os.umask(previous)
+    assert result.checkpoint.stat().st_mode & 0o777 == 0o644
+    assert [p.name for p in result.checkpoint.parent.iterdir()] == ["shared.pt"], "no temporary file left"
 
 
 def test_epochs_may_be_a_numpy_integer():
