@@ -52,8 +52,6 @@ from PIL import Image
 from torchvision import datasets
 from torchvision.datasets.vision import VisionDataset
 
-from .settings import _FALSE, _TRUE
-
 DATA_DIR_ENV = "COURSE_DATA_DIR"
 MIRROR_ENV = "COURSE_DATA_MIRROR"
 OFFLINE_ENV = "COURSE_OFFLINE"
@@ -62,6 +60,8 @@ DEFAULT_TIMEOUT_S = 20.0
 MIN_DOWNLOAD_RATE = 50_000  # bytes/s a download must average once COURSE_DOWNLOAD_TIMEOUT seconds have passed
 DOWNLOAD_CHUNK = 1 << 16
 USER_AGENT = "pytorch/vision"  # what torchvision's own downloader sends
+_TRUE = {"1", "true", "yes", "on"}  # the flag values COURSE_FAST accepts too
+_FALSE = {"", "0", "false", "no", "off"}
 
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 
@@ -363,7 +363,7 @@ def _reachable(url: str, timeout: float) -> bool:
         try:
             with socket.create_connection((parsed.hostname, port), timeout=timeout):
                 result.append(True)
-        except (OSError, ValueError):
+        except Exception:  # refused, unreachable, bad host name: never a traceback from this thread
             result.append(False)
 
     worker = threading.Thread(target=probe, daemon=True)
