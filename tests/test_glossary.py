@@ -44,7 +44,8 @@ def rejected_variants() -> list[tuple[str, str]]:
 def variant_pattern(variant: str) -> re.Pattern:
     if HANGUL.search(variant):
         return re.compile(re.escape(variant))
-    return re.compile(rf"(?<![\w-]){re.escape(variant)}s?(?![\w-])", re.I)
+    # ASCII word boundaries: a Hangul particle may follow directly ("epoch마다" is a hit)
+    return re.compile(rf"(?<![A-Za-z0-9_-]){re.escape(variant)}s?(?![A-Za-z0-9_-])", re.I)
 
 
 def prose(source: str, keep_parentheses: bool = True) -> str:
