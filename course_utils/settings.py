@@ -40,11 +40,11 @@ EPOCHS: dict[str, tuple[int, int]] = {
     "kfold_noise": (60, 30),  # 09: leakage and weight-reuse demos on a tiny noise set
     "metrics_mlp": (5, 1),  # 10: the MNIST MLP whose predictions are evaluated
     "reg_zero_init": (3, 1),  # 14: 784-64-10 MLPs with zero / constant / default init on 10,000 digits
-    "reg_early_stop": (30, 3),  # 14: at most this many epochs of the early-stopping demo (CIFAR-10, 10,000 images)
-    "reg_augment": (15, 2),  # 14: with vs without augmentation, same init and order (CIFAR-10, 10,000 images)
+    "reg_early_stop": (20, 3),  # 14: at most this many epochs of the early-stopping demo (CIFAR-10, 10,000 images)
+    "reg_augment": (10, 2),  # 14: with vs without augmentation, same init and order (CIFAR-10, 10,000 images)
     "reg_final_mnist": (30, 1),  # 14: final MNIST MLP (BN, dropout, AdamW + OneCycleLR, affine augmentation)
     "reg_final_cifar10": (22, 1),  # 14: final CIFAR-10 MLP (the same plus ZCA whitening, flip + crop)
-    "reg_ablation": (6, 1),  # 14: each leave-one-out run of the CIFAR-10 ablation (15,000 images)
+    "reg_ablation": (4, 1),  # 14: each leave-one-out run of the CIFAR-10 ablation (8,000 images)
 }
 
 
