@@ -289,6 +289,8 @@ def _check_11_2(binary_loss: object) -> None:
                     "시그모이드를 두 번 적용한 값과 같습니다. `BCEWithLogitsLoss`는 안에서 시그모이드를 계산하므로 "
                     "로짓을 그대로 넘기세요."
                 )
+            if _close(value, F.binary_cross_entropy_with_logits(logits, targets, reduction="sum").item()):
+                raise Wrong(f"값이 샘플 수({len(labels)})배만큼 큽니다: 배치의 평균이 아니라 합을 냈습니다.")
             if logits.abs().max() > 100:
                 raise Wrong(
                     f"큰 로짓에서 값({value:.4g})이 다릅니다. 시그모이드를 먼저 계산하면 float32에서 확률이 정확히 0이나 "
@@ -498,6 +500,8 @@ def _check_11_4(kl_to_model: object) -> None:
                     f"값이 샘플당 평균의 1/{k}입니다: reduction 기본값 'mean'은 원소 수 N×K로 나눕니다(PyTorch도 경고를 "
                     "냅니다). 샘플 수로만 나누는 reduction을 쓰세요."
                 )
+            if _close(value, per_sample.sum().item()) and n > 1:
+                raise Wrong(f"값이 샘플당 평균의 {n}배입니다: reduction='sum'은 배치 전체의 합을 냅니다.")
             q = torch.softmax(logits, dim=1)
             if _close(value, (torch.xlogy(p, p) - p * q).sum().item() / n):
                 raise Wrong("첫 인자에 확률을 넣은 값과 같습니다. `nn.KLDivLoss`의 첫 인자는 모델의 로그 확률입니다.")

@@ -230,7 +230,7 @@ def _check_12_2(gradient_descent: object) -> None:
                 continue
             if loss(tensor.double()) > loss(original):
                 raise Wrong(
-                    "손실이 시작점보다 커졌습니다: 기울기 방향(오르막)으로 움직였습니다. 업데이트의 부호를 확인하세요."
+                    "손실이 시작점보다 커졌습니다: 기울기 방향(오르막)으로 움직였습니다. 갱신의 부호를 확인하세요."
                 )
             if torch.allclose(tensor.double(), _descend(grad, original, lr, steps - 1), atol=1e-9):
                 raise Wrong(f"반복 횟수가 steps={steps}보다 하나 적습니다. range의 끝을 확인하세요.")
