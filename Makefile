@@ -24,7 +24,7 @@ lab:
 
 # FAST mode, one torch thread per process (JOBS notebook kernels in parallel would otherwise fight over the cores).
 test:
-	$(COURSE) test -n $(JOBS)
+	$(COURSE) test $(if $(filter-out 2,$(JOBS)),-n $(JOBS))
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -174,8 +174,10 @@ def test_make_targets_are_aliases_of_course_py():
     dry = subprocess.run(
         ["make", "-n", "--no-print-directory", "lab", "test"], cwd=REPO, capture_output=True, text=True
     )
-    lines = dry.stdout.strip().splitlines()
-    assert lines == ["python3 course.py --venv .venv lab ", "python3 course.py --venv .venv test -n 2"], dry.stdout
+    lines = [line.split() for line in dry.stdout.strip().splitlines()]
+    assert lines == [["python3", "course.py", "--venv", ".venv", cmd] for cmd in ("lab", "test")], dry.stdout
+    dry = subprocess.run(["make", "-n", "test", "JOBS=4"], cwd=REPO, capture_output=True, text=True)
+    assert dry.stdout.split() == ["python3", "course.py", "--venv", ".venv", "test", "-n", "4"], dry.stdout
 
 
 def test_end_to_end_with_a_recording_venv(tmp_path: Path):
