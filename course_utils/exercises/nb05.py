@@ -304,9 +304,9 @@ def _check_05_2(make_eval_transform: object) -> None:
 
 @exercise(
     "05-3",
-    title="정답을 one-hot 벡터로: target transform",
+    title="정답을 원-핫 벡터로: target transform",
     task="""
-        정수 레이블 하나(예: `3`)를 길이 `num_classes`인 one-hot 벡터(정답 자리만 1.0, 나머지는 0.0인 float32
+        정수 레이블 하나(예: `3`)를 길이 `num_classes`인 원-핫 벡터(one-hot vector: 정답 자리만 1.0, 나머지는 0.0인 float32
         Tensor)로 바꾸는 함수 `one_hot_target(label, num_classes=10)`를 쓰세요. Dataset의 `target_transform=`에
         넣으면 `dataset[i]`의 레이블이 이 벡터로 나옵니다. Dataset은 레이블을 파이썬 `int`로 줍니다.
     """,
@@ -320,7 +320,7 @@ def _check_05_2(make_eval_transform: object) -> None:
     """,
     answers="one_hot_target",
     hints=(
-        "`nn.functional.one_hot`은 정수 Tensor를 받아 one-hot을 만듭니다. 레이블은 `int`이니 먼저 Tensor로 바꾸세요.",
+        "`nn.functional.one_hot`은 정수 Tensor를 받아 원-핫 벡터를 만듭니다. 레이블은 `int`이니 먼저 Tensor로 바꾸세요.",
         "`one_hot`의 결과 dtype은 `int64`입니다. 손실 함수에 확률처럼 넣으려면 `.float()`로 바꿉니다. "
         "`torch.zeros(num_classes)`를 만들고 `label` 자리에 1을 넣어도 됩니다.",
     ),
@@ -356,9 +356,9 @@ def _check_05_2(make_eval_transform: object) -> None:
         ),
     ),
     explanation="""
-        `nn.functional.one_hot`은 정수 Tensor를 받아 `int64` one-hot을 돌려주므로 `torch.tensor(label)`로 감싸고
+        `nn.functional.one_hot`은 정수 Tensor를 받아 `int64` 원-핫 벡터를 돌려주므로 `torch.tensor(label)`로 감싸고
         `.float()`로 바꿉니다. 레이블은 0부터 셉니다. 분류의 `nn.CrossEntropyLoss`에는 보통 정수 레이블을 그대로
-        주면 되고, one-hot(확률 분포) 정답은 MixUp처럼 정답 자체가 섞일 때 씁니다.
+        주면 되고, 원-핫 벡터(확률 분포) 정답은 MixUp처럼 정답 자체가 섞일 때 씁니다.
     """,
 )
 def _check_05_3(one_hot_target: object) -> None:
