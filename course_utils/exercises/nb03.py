@@ -45,8 +45,8 @@ def _check_03_1(answer: object) -> None:
     "03-2",
     title="이미지 픽셀을 0~1 실수로",
     task="""
-        이미지는 보통 `uint8`(0~255)로 읽지만 모델에는 `float32`(0~1)로 넣습니다. `uint8` Tensor를 받아 같은
-        모양의 `float32` Tensor로, 값은 0~1 범위로(255 → 1.0) 바꿔 돌려주는 함수 `to_unit_float`를 완성하세요.
+        이미지는 보통 `uint8`(0\\~255)로 읽지만 모델에는 `float32`(0\\~1)로 넣습니다. `uint8` Tensor를 받아 같은
+        모양의 `float32` Tensor로, 값은 0\\~1 범위로(255 → 1.0) 바꿔 돌려주는 함수 `to_unit_float`를 완성하세요.
     """,
     stub="""
         def to_unit_float(images: torch.Tensor) -> torch.Tensor:
