@@ -247,3 +247,18 @@ def test_instructor_guide_uses_the_readme_lecture_mapping():
     assert sorted(in_guide) == sorted(in_readme), "the guide's lesson plan has one row per notebook"
     differ = {n: (in_guide[n], in_readme[n]) for n in in_readme if in_guide[n] != in_readme[n]}
     assert not differ, f"lecture sections differ between the guide and the README (guide, README): {differ}"
+
+
+PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\{[a-z_]+\}|\bTODO\b|\bFIXME\b|\bXXX\b")
+
+
+def test_prose_has_no_unfilled_placeholders(nb_path: Path):
+    """Markdown outside code spans and fences holds no template placeholder (TIMING_RATIO, {value}, TODO)."""
+    found = []
+    for i, cell in enumerate(load(nb_path)["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        text = re.sub(r"```.*?```", "", "".join(cell["source"]), flags=re.S)
+        text = re.sub(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$", "", text, flags=re.S)
+        found += [f"cell {i}: {m.group(0)}" for m in PLACEHOLDER.finditer(text)]
+    assert not found, f"unfilled placeholders in prose: {found}"
