@@ -281,8 +281,10 @@ def slides(nb: dict) -> list[Slide]:
 # The rules
 
 
-def check(nb: dict, name: str = "notebook") -> list[str]:
-    """Every broken slide rule of ``nb`` as a message that says what to change; [] when it follows them."""
+def check(nb: dict, name: str = "notebook", budget: bool = True) -> list[str]:
+    """Every broken slide rule of ``nb`` as a message that says what to change; [] when it follows them.
+
+    ``budget=False`` leaves out rule 5 (the size of each slide), for :func:`oversized_slides` to report."""
     cells = nb["cells"]
     problems: list[str] = []
 
@@ -314,7 +316,7 @@ def check(nb: dict, name: str = "notebook") -> list[str]:
         elif slide_type(cells[index]) != "skip":
             problems.append(f"{where(index)}: the {what} is plumbing; set its slide type to 'skip'")
     problems += _check_notes(nb, name, where)
-    for slide in slides(nb):
+    for slide in oversized_slides(nb) if budget else []:
         height = slide.height(nb)
         if height > BUDGET_PX:
             parts = ", ".join(f"cell {i}: {cell_px(cells[i])} px" for i in slide.cells[:8])
@@ -325,6 +327,11 @@ def check(nb: dict, name: str = "notebook") -> list[str]:
                 "or make a plumbing cell 'skip'"
             )
     return problems
+
+
+def oversized_slides(nb: dict) -> list[Slide]:
+    """The slides of ``nb`` whose estimated height is over :data:`BUDGET_PX`."""
+    return [slide for slide in slides(nb) if slide.height(nb) > BUDGET_PX]
 
 
 def _check_notes(nb: dict, name: str, where) -> list[str]:
