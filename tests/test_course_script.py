@@ -176,7 +176,9 @@ def test_make_targets_are_aliases_of_course_py():
     )
     lines = [line.split() for line in dry.stdout.strip().splitlines()]
     assert lines == [["python3", "course.py", "--venv", ".venv", cmd] for cmd in ("lab", "test")], dry.stdout
-    dry = subprocess.run(["make", "-n", "--no-print-directory", "test", "JOBS=4"], cwd=REPO, capture_output=True, text=True)
+    dry = subprocess.run(
+        ["make", "-n", "--no-print-directory", "test", "JOBS=4"], cwd=REPO, capture_output=True, text=True
+    )
     assert dry.stdout.split() == ["python3", "course.py", "--venv", ".venv", "test", "-n", "4"], dry.stdout
 
 

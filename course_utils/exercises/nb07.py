@@ -43,9 +43,9 @@ def _pair(value: Any, name: str) -> tuple[float, float]:
     title="정규화 통계는 학습 세트에서만",
     task="""
         `Normalize(mean, std)`에 쓸 픽셀 평균과 표준편차를 구하는 함수 `train_stats`를 쓰세요. `images`는
-        학습용 원본 전체(`uint8`, 모양 `(N, 28, 28)`, 값 0~255)이고 `train_idx`는 그중 **학습 세트**로 나눈
+        학습용 원본 전체(`uint8`, 모양 `(N, 28, 28)`, 값 0\\~255)이고 `train_idx`는 그중 **학습 세트**로 나눈
         샘플의 번호(리스트 또는 Tensor)입니다. 나머지는 검증 세트이니 통계에 넣으면 안 됩니다. 픽셀 값을
-        0~1로 바꾼 뒤의 `(평균, 표준편차)`를 숫자 두 개로 돌려주세요.
+        0\\~1로 바꾼 뒤의 `(평균, 표준편차)`를 숫자 두 개로 돌려주세요.
     """,
     stub="""
         def train_stats(images: torch.Tensor, train_idx) -> tuple[float, float]:
