@@ -10,3 +10,68 @@ os.environ.setdefault("COURSE_FAST", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("COURSE_DOWNLOAD_TIMEOUT", "5")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+# --------------------------------------------------------------------------------------------------
+# The reference solutions, run in each notebook's own nbval kernel after its last cell.
+#
+# nbval executes the notebook top to bottom with its blank exercise stubs (a learner's Run All). The
+# exercise section is the notebook's last code, so right after nbval's last cell the kernel holds
+# exactly the state a solved copy would have there. One more item per notebook then runs every
+# reference solution with its check and requires ✔, without a second kernel and a second FAST run.
+
+
+def _exercise_cell_sources(nb_path) -> list[tuple[str, str]]:
+    """(exercise id, solved cell source) for each exercise of the notebook at ``nb_path``."""
+    from course_utils import exercises
+
+    return [(e.id, e.cell_source(solved=True)) for e in exercises.notebook_exercises(nb_path.name[:2])]
+
+
+def _run_in_kernel(kernel, source: str, timeout: float) -> tuple[str, list[str]]:
+    """Execute ``source`` in an nbval kernel; return its printed text and any error lines."""
+    msg_id = kernel.execute_cell_input(source, allow_stdin=False)
+    kernel.await_reply(msg_id, timeout=timeout)
+    text, errors = [], []
+    while True:
+        msg = kernel.get_message(stream="iopub", timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "status" and content["execution_state"] == "idle":
+            return "".join(text), errors
+        if kind == "stream":
+            (errors if content["name"] == "stderr" else text).append(content["text"])
+        elif kind == "error":
+            errors.append(f"{content['ename']}: {content['evalue']}")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """After each notebook's last nbval cell, add an item that runs its reference solutions."""
+    import pytest
+    from nbval.plugin import IPyNbCell
+
+    class SolutionsItem(pytest.Item):
+        def runtest(self) -> None:
+            kernel = self.parent.kernel
+            if kernel is None or not kernel.is_alive():
+                raise RuntimeError("the notebook's kernel is not running (a cell before this one failed badly)")
+            failed = {}
+            for exercise_id, source in _exercise_cell_sources(self.path):
+                text, errors = _run_in_kernel(kernel, source, timeout=600)
+                lines = text.strip().splitlines()
+                if errors or not lines or not lines[-1].startswith(f"✔ [{exercise_id}]"):
+                    failed[exercise_id] = "\n".join([*lines[-1:], *errors]) or "(no output)"
+            assert not failed, f"reference solutions that do not pass in the notebook's kernel: {failed}"
+
+        def reportinfo(self):
+            return self.path, None, f"{self.path.name}: reference solutions in the notebook's kernel"
+
+    result = []
+    for index, item in enumerate(items):
+        result.append(item)
+        is_last = index + 1 == len(items) or items[index + 1].parent is not item.parent
+        last_cell = isinstance(item, IPyNbCell) and is_last
+        if last_cell and _exercise_cell_sources(item.path):
+            result.append(SolutionsItem.from_parent(item.parent, name="reference solutions"))
+    items[:] = result

@@ -10,7 +10,10 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from contextlib import redirect_stdout
 from functools import cache
 from pathlib import Path
@@ -163,3 +166,21 @@ def test_solved_copy_replaces_every_stub():
     code = [c for c in solved.cells if c.get("metadata", {}).get("exercise", {}).get("part") == "code"]
     assert len(code) == len(ex.notebook_exercises(path.name[:2]))
     assert all("..." not in c.source.split("cu.check")[0] for c in code)
+
+
+def _pytest_on_tiny_notebook(tmp_path: Path, first_cell: str) -> subprocess.CompletedProcess:
+    """Run the course's pytest plugins (conftest.py) with nbval on a one-cell notebook named like notebook 00."""
+    path = tmp_path / "00_tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(first_cell)]), path)
+    command = [sys.executable, "-m", "pytest", "-p", "conftest", "--nbval-lax", "-p", "no:cacheprovider", "-v"]
+    command.append(str(path))
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
+    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_reference_solutions_item_fails_when_a_check_does_not_pass(tmp_path: Path):
+    """conftest.py runs each notebook's reference solutions in its nbval kernel (they pass in every notebook
+    of the suite); here the kernel's cu.check is broken, so the item must fail and name the exercise."""
+    broken = _pytest_on_tiny_notebook(tmp_path, "import torch\n\nimport course_utils as cu\n\ncu.check = print")
+    assert broken.returncode == 1 and "reference solutions that do not pass" in broken.stdout, broken.stdout
+    assert "00-1" in broken.stdout

@@ -228,6 +228,10 @@ def test_exercise_section(nb_path: Path):
     checks = [c for c in code_cells({"cells": cells}) if check_call.search("".join(c["source"]))]
     wanted = range(1, 2) if nb_path.name.startswith("00") else range(3, 6)
     assert len(checks) in wanted, f"{len(checks)} checked exercises; expected {wanted.start} to {wanted.stop - 1}"
+    after = [c for c in cells[heads[titles.index("## 연습 문제")] :] if c["cell_type"] == "code"]
+    assert all("exercise" in c.get("metadata", {}) for c in after), (
+        "the exercises are the notebook's last code (conftest.py runs the solutions after nbval's last cell)"
+    )
 
 
 def test_readme_maps_every_notebook_to_its_lecture_section():
