@@ -46,6 +46,18 @@ def _run_in_kernel(kernel, source: str, timeout: float) -> tuple[str, list[str]]
             errors.append(f"{content['ename']}: {content['evalue']}")
 
 
+def failing_solutions(kernel, nb_path, timeout: float = 600) -> dict[str, str]:
+    """Run each reference solution of the notebook at ``nb_path`` in ``kernel``; {id: what it printed} for
+    every exercise whose check did not print ✔ (or that raised or wrote to stderr)."""
+    failed = {}
+    for exercise_id, source in _exercise_cell_sources(nb_path):
+        text, errors = _run_in_kernel(kernel, source, timeout)
+        lines = text.strip().splitlines()
+        if errors or not lines or not lines[-1].startswith(f"✔ [{exercise_id}]"):
+            failed[exercise_id] = "\n".join([*lines[-1:], *errors]) or "(no output)"
+    return failed
+
+
 def pytest_collection_modifyitems(session, config, items):
     """After each notebook's last nbval cell, add an item that runs its reference solutions."""
     import pytest
@@ -56,12 +68,7 @@ def pytest_collection_modifyitems(session, config, items):
             kernel = self.parent.kernel
             if kernel is None or not kernel.is_alive():
                 raise RuntimeError("the notebook's kernel is not running (a cell before this one failed badly)")
-            failed = {}
-            for exercise_id, source in _exercise_cell_sources(self.path):
-                text, errors = _run_in_kernel(kernel, source, timeout=600)
-                lines = text.strip().splitlines()
-                if errors or not lines or not lines[-1].startswith(f"✔ [{exercise_id}]"):
-                    failed[exercise_id] = "\n".join([*lines[-1:], *errors]) or "(no output)"
+            failed = failing_solutions(kernel, self.path)
             assert not failed, f"reference solutions that do not pass in the notebook's kernel: {failed}"
 
         def reportinfo(self):
