@@ -234,20 +234,22 @@ def test_exercise_section(nb_path: Path):
     )
 
 
+def lecture_sections(path: Path) -> dict[str, str]:
+    """Notebook number -> lecture-notes section, from the rows `| NN | notebook | section | ...` of a markdown table."""
+    text = path.read_text(encoding="utf-8")
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"^\| (\d\d) \| [^|]+\| ([^|]+)\|", text, re.M)}
+
+
 def test_readme_maps_every_notebook_to_its_lecture_section():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| (\d\d) \| [^|]+\| ([^|]+)\|", readme, re.M)}
+    rows = lecture_sections(REPO / "README.md")
     assert sorted(rows) == [p.name[:2] for p in NOTEBOOKS], "README table: one row per notebook, by number"
-    assert all(section.strip() for section in rows.values()), "each row names its lecture-notes section"
+    assert all(rows.values()), "each row names its lecture-notes section"
 
 
 def test_instructor_guide_uses_the_readme_lecture_mapping():
     """One numbering scheme: the guide's lesson plan names each notebook's lecture section exactly as the README."""
-    pattern = r"^\| (\d\d) \| [^|]+\| ([^|]+)\|"
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    guide = (REPO / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
-    in_readme = {m.group(1): m.group(2).strip() for m in re.finditer(pattern, readme, re.M)}
-    in_guide = {m.group(1): m.group(2).strip() for m in re.finditer(pattern, guide, re.M)}
+    in_readme = lecture_sections(REPO / "README.md")
+    in_guide = lecture_sections(REPO / "docs" / "instructor_guide.md")
     assert sorted(in_guide) == sorted(in_readme), "the guide's lesson plan has one row per notebook"
     differ = {n: (in_guide[n], in_readme[n]) for n in in_readme if in_guide[n] != in_readme[n]}
     assert not differ, f"lecture sections differ between the guide and the README (guide, README): {differ}"

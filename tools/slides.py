@@ -317,15 +317,13 @@ def check(nb: dict, name: str = "notebook", budget: bool = True) -> list[str]:
             problems.append(f"{where(index)}: the {what} is plumbing; set its slide type to 'skip'")
     problems += _check_notes(nb, name, where)
     for slide in oversized_slides(nb) if budget else []:
-        height = slide.height(nb)
-        if height > BUDGET_PX:
-            parts = ", ".join(f"cell {i}: {cell_px(cells[i])} px" for i in slide.cells[:8])
-            parts += ", ..." if len(slide.cells) > 8 else ""
-            problems.append(
-                f"{where(slide.start)}: the slide is about {height} px tall, over the {BUDGET_PX} px of a "
-                f"{SLIDE_WIDTH}x{SLIDE_HEIGHT} slide ({parts}); split a long cell, start a 'subslide', "
-                "or make a plumbing cell 'skip'"
-            )
+        parts = ", ".join(f"cell {i}: {cell_px(cells[i])} px" for i in slide.cells[:8])
+        parts += ", ..." if len(slide.cells) > 8 else ""
+        problems.append(
+            f"{where(slide.start)}: the slide is about {slide.height(nb)} px tall, over the {BUDGET_PX} px of a "
+            f"{SLIDE_WIDTH}x{SLIDE_HEIGHT} slide ({parts}); split a long cell, start a 'subslide', "
+            "or make a plumbing cell 'skip'"
+        )
     return problems
 
 
