@@ -385,9 +385,9 @@ class _WatchedBatchNorm(nn.BatchNorm1d):
         )
 
 
-def _trained_batchnorm(features: int, seed: int) -> nn.BatchNorm1d:
+def _trained_batchnorm(features: int, seed: int, eps: float) -> nn.BatchNorm1d:
     with seeded(seed):
-        bn = _WatchedBatchNorm(features)
+        bn = _WatchedBatchNorm(features, eps=eps)
         with torch.no_grad():
             bn.running_mean.copy_(torch.randn(features))
             bn.running_var.copy_(torch.rand(features) * 3 + 0.05)
@@ -447,6 +447,13 @@ def _bn_eval(x: torch.Tensor, bn: nn.BatchNorm1d, eps: float | None = None, affi
             "분산으로 나눔(표준편차가 아님)",
         ),
         Mistake(
+            "def batchnorm_eval(x, bn):\n"
+            "    x_hat = (x - bn.running_mean) / torch.sqrt(bn.running_var)\n"
+            "    return x_hat * bn.weight + bn.bias",
+            "eps",
+            "분산에 eps를 더하지 않음",
+        ),
+        Mistake(
             "def batchnorm_eval(x, bn):\n    bn.eval()\n    return bn(x)",
             "부르지 말고",
             "bn(x)를 불러 직접 계산하지 않음",
@@ -460,12 +467,14 @@ def _bn_eval(x: torch.Tensor, bn: nn.BatchNorm1d, eps: float | None = None, affi
     """,
 )
 def _check_14_4(batchnorm_eval: object) -> None:
-    for n, features, seed in ((8, 5, 46), (3, 12, 47)):
-        bn = _trained_batchnorm(features, seed)
+    for n, features, seed, eps in ((8, 5, 46, 1e-5), (3, 12, 47, 0.1)):
+        bn = _trained_batchnorm(features, seed, eps)
         before = copy.deepcopy(bn.state_dict())
         with seeded(seed + 10):
             x = torch.randn(n, features) * 2 + 1
-        doing = f"모양 {(n, features)}인 x와 `nn.BatchNorm1d({features})`(러닝 통계가 쌓인 상태)로 불렀을 때"
+        doing = (
+            f"모양 {(n, features)}인 x와 `nn.BatchNorm1d({features}, eps={eps:g})`(러닝 통계가 쌓인 상태)로 불렀을 때"
+        )
         with case(doing):
             result = call(batchnorm_eval, doing, x.clone(), bn)
             if not bn.training or any(not torch.equal(v, before[k]) for k, v in bn.state_dict().items()):
@@ -482,6 +491,10 @@ def _check_14_4(batchnorm_eval: object) -> None:
                     )
                 if torch.allclose(result, _bn_eval(x, bn, affine=False), atol=1e-5):
                     raise Wrong("정규화까지는 맞습니다. 마지막에 `bn.weight`(γ)를 곱하고 `bn.bias`(β)를 더하세요.")
+                if torch.allclose(result, _bn_eval(x, bn, eps=0.0), atol=1e-5):
+                    raise Wrong(
+                        "분산에 `bn.eps`를 더하지 않았습니다. 분산이 0에 가까운 채널에서 0으로 나누지 않도록 더합니다."
+                    )
                 if torch.allclose(result, (x - bn.running_mean) / (bn.running_var + bn.eps) * bn.weight + bn.bias):
                     raise Wrong("분산으로 나누었습니다. 표준편차, 곧 분산에 eps를 더한 값의 제곱근으로 나누세요.")
                 expect_values(result, expected, "batchnorm_eval(x, bn)", atol=1e-5)
