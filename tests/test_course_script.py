@@ -15,11 +15,13 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "course.py"
+PYTEST = ["-m", "pytest", "-n", "2", "--dist", "loadfile", "--no-loadscope-reorder", "-rs"]  # course.test_command
 spec = importlib.util.spec_from_file_location("course_script", SCRIPT)
 course = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(course)
@@ -100,7 +102,7 @@ def test_lab_and_test_commands():
     ]  # fmt: skip
     assert "--allow-root" in course.lab_command(python, [], root=True)
     assert course.test_command(python, ["-k", "hygiene"]) == [
-        str(python), "-m", "pytest", "-n", "2", "--dist", "loadfile", "-rs", "-k", "hygiene"
+        str(python), *PYTEST, "-k", "hygiene"
     ]  # fmt: skip
     env = course.test_environment({"PATH": "/bin", "OMP_NUM_THREADS": "4", "COURSE_FAST": "0"})
     assert env == {"PATH": "/bin", "OMP_NUM_THREADS": "4", "COURSE_FAST": "1"}
@@ -115,7 +117,7 @@ def test_arguments_pass_through_unchanged(tmp_path: Path):
     )
     assert code == 0 and len(calls) == 1
     command, env = calls[0]
-    assert command[1:] == ["-m", "pytest", "-n", "2", "--dist", "loadfile", "-rs", "-k", "hygiene", "--co"]
+    assert command[1:] == [*PYTEST, "-k", "hygiene", "--co"]
     assert env["COURSE_FAST"] == "1"
     calls.clear()
     course.main(["--venv", str(venv), "lab", "--port=8890", "--no-browser"], runner=lambda c, e: calls.append(c) or 0)
@@ -197,7 +199,7 @@ def test_end_to_end_with_a_recording_venv(tmp_path: Path):
     )
     assert done.returncode == 0, done.stderr
     args, env = (tmp_path / "called.txt").read_text(encoding="utf-8").split("\n--env--\n")
-    assert args.split() == ["-m", "pytest", "-n", "2", "--dist", "loadfile", "-rs", "-k", "hygiene"]
+    assert args.split() == [*PYTEST, "-k", "hygiene"]
     assert "COURSE_FAST=1" in env.splitlines() and "OMP_NUM_THREADS=" in env
     assert "ko_KR" in course.locale_override_path(venv).read_text(encoding="utf-8")
     assert (tmp_path / "cwd.txt").read_text(encoding="utf-8").strip() == str(REPO)
@@ -289,3 +291,25 @@ def installed_fake_venv(tmp_path: Path, record: Path | None = None) -> Path:
     fake_python(course.venv_python(venv), body)
     (venv / course.STAMP_NAME).write_text(course.install_digest() + "\n", encoding="utf-8")
     return venv
+
+
+def test_the_suite_starts_the_longest_files_first():
+    """conftest.py orders the files (course.py keeps that order with --no-loadscope-reorder): with the browser
+    tests last, one worker ran them alone for three minutes at the end of the run."""
+    from conftest import KERNELS_NEXT, LONG_FIRST, in_schedule_order, schedule_rank
+
+    repo = Path(course.REPO)
+    for name in (*LONG_FIRST, *KERNELS_NEXT):
+        assert (repo / name).is_file(), f"conftest.py names {name}, which does not exist"
+    names = [
+        "tests/test_lint.py", "notebooks/00_setup_check.ipynb", "tests/test_colab.py", "tests/test_slides.py",
+        "notebooks/14_initialization_regularization.ipynb", "tests/test_browser.py", "tests/test_data.py",
+    ]  # fmt: skip
+    assert sorted(names, key=schedule_rank) == [
+        "tests/test_browser.py", "tests/test_slides.py", "notebooks/14_initialization_regularization.ipynb",
+        "notebooks/00_setup_check.ipynb", "tests/test_data.py", "tests/test_colab.py", "tests/test_lint.py",
+    ]  # fmt: skip
+    items = [SimpleNamespace(path=repo / path, n=n) for n, path in enumerate(names + names)]
+    ordered = in_schedule_order(items, repo)
+    assert [item.path.relative_to(repo).as_posix() for item in ordered[::2]] == sorted(names, key=schedule_rank)
+    assert all(a.n < b.n for a, b in zip(ordered[::2], ordered[1::2], strict=True)), "the order inside a file must stay"

@@ -12,6 +12,8 @@ import io
 import os
 import pickle
 import socket
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -423,3 +425,12 @@ def test_status_reports_without_writing(root, cifar_mirror):
     assert status["CIFAR-10"] == "real, local mirror"
     assert status["MNIST"].startswith("not usable: the local mirror lacks MNIST/raw/train-images-idx3-ubyte.gz")
     assert tree(root) == {}
+
+
+def test_importing_the_package_leaves_torchvision_for_later():
+    """torchvision costs about 3 s to import; notebooks that load no images (01, 02, 09, 11-13) skip it."""
+    code = "import sys, course_utils; print('torchvision' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "False", "import course_utils imported torchvision: keep it behind _ImportOnUse"
+    assert data.CIFAR10FromArrays.__mro__[1] is datasets.CIFAR10
+    assert data.datasets.MNIST is datasets.MNIST
