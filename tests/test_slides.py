@@ -30,7 +30,16 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # the size budget (rule 5) on every slide; in the others only slides that are one code cell (its code and
 # stored output) may still be over it: they need the code split and a full-mode refresh. A notebook joins
 # this list when its last oversized cell is split; the constant goes when every notebook is in it.
-SLIDES_READY: list[str] = ["00_setup_check.ipynb", "03_tensors.ipynb"]
+SLIDES_READY: list[str] = [
+    "00_setup_check.ipynb",
+    "01_what_is_deep_learning.ipynb",
+    "02_ml_workflow_basics.ipynb",
+    "03_tensors.ipynb",
+    "04_dataset_dataloader.ipynb",
+    "05_transforms.ipynb",
+    "06_neural_network.ipynb",
+    "11_loss_functions.ipynb",
+]
 
 COLAB = (
     "# Colab only: install the course package\nimport os\nimport sys\n\n"
