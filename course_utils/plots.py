@@ -209,15 +209,20 @@ def plot_confusion_matrix(
     class_names: Sequence[str],
     normalize: bool = False,
     title: str | None = None,
+    cell_inches: float = 0.55,
 ) -> Figure:
-    """Confusion matrix (rows = true class, columns = predicted class) with counts or row-normalised rates."""
+    """Confusion matrix (rows = true class, columns = predicted class) with counts or row-normalised rates.
+
+    ``cell_inches`` is the size of one matrix cell; a smaller value makes a 10-class matrix fit on a slide."""
     cm = torch.as_tensor(matrix).detach().cpu().numpy().astype(float)
     k = len(class_names)
     if cm.shape != (k, k):
         raise ValueError(f"confusion matrix has shape {cm.shape}, expected ({k}, {k}) for {k} class names")
     if normalize:
         cm = cm / np.clip(cm.sum(axis=1, keepdims=True), 1, None)
-    fig = Figure(figsize=(0.55 * k + 2.2, 0.55 * k + 1.6), layout="constrained")
+    if cell_inches <= 0:
+        raise ValueError(f"cell_inches must be positive, got {cell_inches}")
+    fig = Figure(figsize=(cell_inches * k + 2.2, cell_inches * k + 1.6), layout="constrained")
     ax = fig.subplots()
     image = ax.imshow(cm, cmap="Blues")
     fig.colorbar(image, ax=ax, shrink=0.8)

@@ -204,3 +204,12 @@ def test_setup_plots_changes_only_the_documented_rcparams():
         plots.setup_plots(preset)
         changed = {key for key in before if before[key] != matplotlib.rcParams[key]}
         assert changed <= documented, changed - documented
+
+
+def test_plot_confusion_matrix_cell_size():
+    big = plots.plot_confusion_matrix(np.eye(10), [str(d) for d in range(10)])
+    small = plots.plot_confusion_matrix(np.eye(10), [str(d) for d in range(10)], cell_inches=0.42)
+    assert tuple(big.get_size_inches()) == pytest.approx((7.7, 7.1))
+    assert tuple(small.get_size_inches()) == pytest.approx((6.4, 5.8))
+    with pytest.raises(ValueError, match="cell_inches"):
+        plots.plot_confusion_matrix(np.eye(2), ["a", "b"], cell_inches=0)

@@ -38,6 +38,8 @@ SLIDES_READY: list[str] = [
     "04_dataset_dataloader.ipynb",
     "05_transforms.ipynb",
     "06_neural_network.ipynb",
+    "09_kfold_cross_validation.ipynb",
+    "10_metrics.ipynb",
     "11_loss_functions.ipynb",
 ]
 
