@@ -65,7 +65,8 @@ def failing_solutions(kernel, nb_path, timeout: float = 600) -> dict[str, str]:
 # end. The browser tests are two files (rendering, Run All) so that both workers start with one and
 # neither ends alone with all of them. Measured on 2 cores: rendering about 135 s, Run All 75 s,
 # slide decks 30 s, each notebook 9-35 s (later notebooks train more), the rest a few seconds each.
-# Before this order the suite took 315-360 s; after it 272 s (three workers: 297 s, CPU-bound).
+# Before this order the suite took 315-360 s; after it 252-272 s, and 290-305 s on a clean clone's first
+# run, which also decodes the data mirror into data/ (three workers: 243-297 s, no clear gain).
 LONG_FIRST = ("tests/test_browser.py", "tests/test_browser_run.py", "tests/test_slides.py")
 KERNELS_NEXT = ("tests/test_data.py", "tests/test_colab.py", "tests/test_exercises.py")
 
