@@ -27,6 +27,7 @@ import functools
 import gzip
 import hashlib
 import http.client
+import importlib
 import io
 import math
 import numbers
@@ -54,6 +55,7 @@ from PIL import Image
 if TYPE_CHECKING:
     from torchvision import datasets
 
+
 class _ImportOnUse:
     """A module imported on its first attribute access.
 
@@ -65,8 +67,6 @@ class _ImportOnUse:
         self._name = name
 
     def __getattr__(self, attribute: str) -> Any:
-        import importlib
-
         return getattr(importlib.import_module(self._name), attribute)
 
 
@@ -81,6 +81,7 @@ def __getattr__(name: str) -> Any:
 
         return CIFAR10FromArrays
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 DATA_DIR_ENV = "COURSE_DATA_DIR"
 MIRROR_ENV = "COURSE_DATA_MIRROR"
