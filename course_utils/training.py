@@ -810,12 +810,15 @@ def fit(
     num_classes: int | None = None,
     progress: bool = True,
     verbose: bool = True,
+    log_every: int = 1,
 ) -> FitResult:
     """Train ``model`` for ``epochs`` epochs, validating after each; keep the best weights by validation accuracy.
 
     Per epoch: one tqdm bar over the training batches, then (if ``verbose``) one line such as
     ``epoch  3/10 | train loss 0.214 acc 93.7% | val loss 0.198 acc 94.2% | 2.1 s``, marked ``*``
-    when validation accuracy reaches a new best. ``train_loader``/``val_loader`` are DataLoaders,
+    when validation accuracy reaches a new best. ``log_every=k`` prints that line only for the first
+    epoch, every k-th epoch and the last one (a 30-epoch run in 7 lines; the history keeps every epoch,
+    and ``plot_history`` draws them all). ``train_loader``/``val_loader`` are DataLoaders,
     :class:`TensorBatches` or any iterable of ``(inputs, targets)``; batches are moved to
     ``device`` (default: where the model is; the model itself is never moved).
 
@@ -838,6 +841,8 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
     epochs = int(epochs)
+    if isinstance(log_every, bool) or not isinstance(log_every, numbers.Integral) or log_every < 1:
+        raise ValueError(f"log_every must be a positive integer (1 prints every epoch), got {log_every!r}.")
     _task(loss_fn)
     _check_optimizer(model, optimizer)
     _check_loader(train_loader, "train_loader", passes=epochs)
@@ -900,7 +905,7 @@ def fit(
                 scheduler.step(row["val_acc"] if scheduler.mode == "max" else row["val_loss"])
             else:
                 scheduler.step()
-        if verbose:
+        if verbose and (epoch == 1 or epoch % log_every == 0 or epoch == epochs):
             line = epoch_line(epoch, epochs, row)
             if scheduler is not None:
                 line += f" | lr {lr:.2g}"

@@ -258,6 +258,24 @@ def test_fit_learns_and_returns_a_history_per_epoch(capsys):
     assert len(fig.axes) == 2
 
 
+def test_fit_log_every_prints_the_first_every_kth_and_the_last_epoch_but_keeps_every_epoch(capsys):
+    x, y = blobs()
+    model = small_model()
+    train = cu.TensorBatches(x, y, 16)
+    result = cu.fit(model, train, None, CE, sgd(model), 7, progress=False, log_every=3)
+    printed = [int(re.match(r"epoch (\d+)/7", line).group(1)) for line in capsys.readouterr().out.splitlines()]
+    assert printed == [1, 3, 6, 7]
+    assert len(result.history["train_loss"]) == 7
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1.5, True, "5"])
+def test_fit_rejects_a_log_every_that_is_not_a_positive_integer(bad):
+    x, y = blobs()
+    model = small_model()
+    with pytest.raises(ValueError, match="log_every must be a positive integer"):
+        cu.fit(model, cu.TensorBatches(x, y, 16), None, CE, sgd(model), 2, progress=False, log_every=bad)
+
+
 def test_epoch_line_format():
     row = {"train_loss": 0.2141, "train_acc": 0.937, "val_loss": 0.1981, "val_acc": 0.942}
     assert epoch_line(3, 10, row) == "epoch  3/10 | train loss 0.214 acc 93.7% | val loss 0.198 acc 94.2%"
