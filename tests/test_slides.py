@@ -370,6 +370,36 @@ def test_deck_renders_slides_with_korean_text_in_a_korean_font(browser: Any, tmp
         page.close()
 
 
+def test_long_code_and_output_lines_wrap_on_the_slide_instead_of_being_cut(browser: Any, tmp_path: Path):
+    """A 150-column line of code and of printed text stays inside the 1280x720 slide (the estimate counts it as
+    two lines); nothing on the slide is cut off at the right edge or needs a horizontal scroll bar."""
+    long_code = "result = " + " + ".join(f"torch.zeros({i}).sum()" for i in range(8))
+    long_text = "학습 손실 0.123 | " * 12
+    assert len(long_code) > 150 and len(long_text) > 150
+    nb = new_notebook(
+        cells=[
+            cell("md", "# 긴 줄", "slide"),
+            cell("code", long_code, "-", outputs=[new_output("stream", name="stdout", text=long_text + "\n")]),
+        ]
+    )
+    path = tmp_path / "long.ipynb"
+    nbformat.write(nb, path)
+    slides.copy_static(tmp_path)
+    page = open_deck(browser, slides.build_deck(path, tmp_path))
+    try:
+        widths = page.evaluate(
+            """() => Array.from(document.querySelectorAll('section.present pre')).map((pre) => {
+                   const box = pre.getBoundingClientRect();
+                   return [pre.innerText.length, pre.scrollWidth - pre.clientWidth, Math.round(box.right)];
+               })"""
+        )
+        assert len(widths) == 2 and all(length > 150 for length, _, _ in widths), widths
+        for _, hidden, right in widths:
+            assert hidden <= 1 and right <= 1280, widths
+    finally:
+        page.close()
+
+
 def test_static_deck_speaker_view_shows_the_notes(browser: Any, tmp_path: Path):
     """`S` in a deck opened from the file system opens reveal.js's speaker view with the slide's notes."""
     path = tmp_path / "demo.ipynb"

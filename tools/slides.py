@@ -400,6 +400,8 @@ html:root {  /* html:root outranks the theme's :root, which comes later */
 }
 .reveal pre, .reveal code, div.output_area pre { font-family: var(--jp-code-font-family); }
 .reveal h1 { font-size: 2.0em; } .reveal h2 { font-size: 1.6em; } .reveal h3 { font-size: 1.25em; }
+/* a long line of code or output wraps (as the size estimate assumes) instead of being cut at the slide's edge */
+.reveal section pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 </style>
 {%- endblock html_head_css -%}
 {% block footer_js %}
