@@ -270,6 +270,13 @@ def _state_finite(state: dict[str, torch.Tensor]) -> bool:
 # --------------------------------------------------------------------------- checks
 
 
+def _positive_int(value: Any, name: str, hint: str = "") -> int:
+    """``value`` as an int when it is a positive integer (not a bool); else a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer{hint}, got {value!r}.")
+    return int(value)
+
+
 def _task(loss_fn: nn.Module) -> str:
     """'multiclass' or 'binary' for the supported losses; a clear error for any other."""
     if isinstance(loss_fn, type) and issubclass(loss_fn, nn.Module):
@@ -838,11 +845,8 @@ def fit(
     Arguments that cannot work (an optimizer or scheduler made for another model, a one-shot
     iterator, an empty loader, a checkpoint that cannot be written) are rejected before training.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer, got {epochs!r}.")
-    epochs = int(epochs)
-    if isinstance(log_every, bool) or not isinstance(log_every, numbers.Integral) or log_every < 1:
-        raise ValueError(f"log_every must be a positive integer (1 prints every epoch), got {log_every!r}.")
+    epochs = _positive_int(epochs, "epochs")
+    log_every = _positive_int(log_every, "log_every", " (1 prints every epoch)")
     _task(loss_fn)
     _check_optimizer(model, optimizer)
     _check_loader(train_loader, "train_loader", passes=epochs)
