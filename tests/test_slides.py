@@ -279,11 +279,15 @@ def test_network_check_catches_cdn_scripts_and_styles(tmp_path: Path):
     assert slides.missing_files(deck) == ["gone.css"]
 
 
+def built_deck(nb: nbformat.NotebookNode, path: Path) -> Path:
+    """Write ``nb`` to ``path`` and build its deck beside it (with the deck's static files), as `make slides` does."""
+    nbformat.write(nb, path)
+    slides.copy_static(path.parent)
+    return slides.build_deck(path, path.parent)
+
+
 def test_deck_follows_the_slide_metadata(tmp_path: Path):
-    path = tmp_path / "demo.ipynb"
-    nbformat.write(good_notebook(), path)
-    slides.copy_static(tmp_path)
-    text = slides.build_deck(path, tmp_path).read_text(encoding="utf-8")
+    text = built_deck(good_notebook(), tmp_path / "demo.ipynb").read_text(encoding="utf-8")
     body = text[text.index('<div class="slides">') :]
     assert body.count('<aside class="notes">') == 3
     assert "COURSE_DATA_DIR" not in body and "mode_line" not in body  # the skipped plumbing cells
@@ -340,11 +344,7 @@ def test_deck_renders_slides_with_korean_text_in_a_korean_font(browser: Any, tmp
     """A course notebook with the default slide types (set on a copy) opens offline as many slides, in Hangul."""
     nb = nbformat.read(REPO / "notebooks" / "03_tensors.ipynb", as_version=4)
     slides.set_defaults(nb)
-    path = tmp_path / "03_tensors.ipynb"
-    nbformat.write(nb, path)
-    slides.copy_static(tmp_path)
-    deck = slides.build_deck(path, tmp_path)
-    page = open_deck(browser, deck)
+    page = open_deck(browser, built_deck(nb, tmp_path / "03_tensors.ipynb"))
     try:
         total = page.evaluate("Reveal.getTotalSlides()")
         assert total == len(slides.slides(nb)) and total > 8
@@ -382,10 +382,7 @@ def test_long_code_and_output_lines_wrap_on_the_slide_instead_of_being_cut(brows
             cell("code", long_code, "-", outputs=[new_output("stream", name="stdout", text=long_text + "\n")]),
         ]
     )
-    path = tmp_path / "long.ipynb"
-    nbformat.write(nb, path)
-    slides.copy_static(tmp_path)
-    page = open_deck(browser, slides.build_deck(path, tmp_path))
+    page = open_deck(browser, built_deck(nb, tmp_path / "long.ipynb"))
     try:
         widths = page.evaluate(
             """() => Array.from(document.querySelectorAll('section.present pre')).map((pre) => {
@@ -402,10 +399,7 @@ def test_long_code_and_output_lines_wrap_on_the_slide_instead_of_being_cut(brows
 
 def test_static_deck_speaker_view_shows_the_notes(browser: Any, tmp_path: Path):
     """`S` in a deck opened from the file system opens reveal.js's speaker view with the slide's notes."""
-    path = tmp_path / "demo.ipynb"
-    nbformat.write(good_notebook(), path)
-    slides.copy_static(tmp_path)
-    page = open_deck(browser, slides.build_deck(path, tmp_path))
+    page = open_deck(browser, built_deck(good_notebook(), tmp_path / "demo.ipynb"))
     try:
         page.keyboard.press("ArrowRight")  # the 학습 목표 slide, whose notes cell follows it
         page.wait_for_function("Reveal.getState().indexh === 1")
@@ -436,10 +430,7 @@ def test_the_size_budget_matches_what_overflows_in_the_browser(browser: Any, tmp
         else:
             cells.append(cell("md", "\n\n".join(parts[1][i : i + 200] for i in range(0, len(parts[1]), 200)), "-"))
     nb = new_notebook(cells=cells)
-    path = tmp_path / "budget.ipynb"
-    nbformat.write(nb, path)
-    slides.copy_static(tmp_path)
-    page = open_deck(browser, slides.build_deck(path, tmp_path))
+    page = open_deck(browser, built_deck(nb, tmp_path / "budget.ipynb"))
     try:
         heights = page.evaluate("Reveal.getSlides().map((s, i) => { Reveal.slide(i, 0); return s.scrollHeight; })")
     finally:
